@@ -1,0 +1,37 @@
+# Two commands matter (see README): `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test setup setup-dev bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+setup: $(VENV)/.runtime
+
+setup-dev: $(VENV)/.dev
+
+## Install and start the service the way the platform does: the Procfile's web line, on $PORT (default 5000).
+run: setup
+	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) sh -c "$$(sed -n 's/^web: //p' Procfile)"
+
+## Install and run every test.
+test: setup-dev
+	$(BIN)/python -m pytest
+
+bench: setup-dev
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis bench/out tests/artifacts

@@ -1,0 +1,198 @@
+"""Actors: named people, organisations and places, their merged mentions, labels and sentiment.
+
+spaCy's NER finds the mentions; news needs three corrections on top:
+- type fixes: en_core_web_sm tags surnames as ORG in places ("Maduro", "Lavrov"); a mention whose text is a
+  known person's name or surname in the same document is that person;
+- merging: "Nicolas Maduro" = "Maduro"; aliases from lexicons/actor_aliases.tsv ("U.S." = "United States");
+  "Russia", "Moscow" and "the Kremlin" stay apart by default, because outlets use them differently and the
+  difference is part of the framing;
+- descriptions: a definite noun phrase whose head is one of an actor's title nouns ("the Venezuelan president",
+  "the dictator") is a mention of that actor.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ENTITY_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place"}
+# Premodifier tokens that can belong to a label ("socialist dictator", "state-run", "Russian-backed").
+_LABEL_POS = {"ADJ", "NOUN", "PROPN", "VERB", "NUM"}
+_LABEL_DEPS = {"compound", "amod", "nmod", "npadvmod", "nummod", "punct", "advmod", "appos"}
+# Appositives and predicate labels longer than this are clauses, not labels.
+_MAX_LABEL_TOKENS = 8
+_POSSESSIVE = re.compile(r"(?:['’]s?|\s+)$")
+
+
+@dataclass
+class Mention:
+    """One mention of an actor in the analysis text."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # name | alias | description
+    sent_start: int
+    in_quote: bool = False
+
+
+@dataclass
+class Actor:
+    """An actor with its merged mentions and labels."""
+
+    name: str
+    type: str
+    mentions: list[Mention] = field(default_factory=list)
+    labels: list[dict] = field(default_factory=list)
+    heads: set = field(default_factory=set)  # title nouns from labels, for description mentions
+
+
+def _norm(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"^(?:the)\s+", "", text, flags=re.IGNORECASE)
+    return _POSSESSIVE.sub("", text) if text.endswith(("'s", "’s", "'", "’")) else text
+
+
+class ActorFinder:
+    """Build actors from a parsed document."""
+
+    def __init__(self, aliases: dict[str, str] | None = None, not_actors: set[str] | None = None):
+        """``aliases`` maps a lower-case surface form to a canonical name; ``not_actors`` lists false entities."""
+        self.aliases = aliases or {}
+        self.not_actors = not_actors or set()
+
+    def find(self, doc, in_quote) -> list[Actor]:
+        """Return actors in order of first mention; ``in_quote(start, end)`` says if a span is quoted speech."""
+        ents = [e for e in doc.ents if e.label_ in ENTITY_TYPES and e.text.strip()]
+        person_full: dict[str, str] = {}
+        for e in ents:
+            name = _norm(e.text)
+            if e.label_ == "PERSON" and len(name.split()) >= 2:
+                person_full[name.lower()] = name
+        surname: dict[str, set[str]] = {}
+        for full in person_full.values():
+            parts = full.split()
+            surname.setdefault(parts[-1].lower(), set()).add(full)
+
+        actors: dict[str, Actor] = {}
+        for e in ents:
+            name = _norm(e.text)
+            low = name.lower()
+            if not name or low in self.not_actors or not any(ch.isalpha() for ch in name):
+                continue
+            etype = ENTITY_TYPES[e.label_]
+            canonical, kind = name, "name"
+            if low in person_full:
+                canonical, etype = person_full[low], "person"
+            elif low in surname and len(surname[low]) == 1:
+                canonical, etype, kind = next(iter(surname[low])), "person", "alias"
+            elif low in self.aliases:
+                canonical, kind = self.aliases[low], "alias"
+            elif etype == "person":
+                # A one-word person whose full name is not in the text ("Putin" alone) stays as written.
+                canonical = name
+            key = canonical.lower()
+            actor = actors.get(key)
+            if actor is None:
+                actor = actors[key] = Actor(canonical, etype)
+            elif etype == "person":
+                actor.type = "person"
+            start, end = self._trim(e)
+            actor.mentions.append(Mention(start, end, doc.text[start:end], kind, e.sent.start_char,
+                                          in_quote(start, end)))
+            self._labels(doc, e, actor)
+
+        self._descriptions(doc, actors, in_quote)
+        out = [a for a in actors.values() if a.mentions]
+        for a in out:
+            a.mentions.sort(key=lambda m: m.start)
+        out.sort(key=lambda a: (-len(a.mentions), a.mentions[0].start))
+        return out
+
+    @staticmethod
+    def _trim(ent) -> tuple[int, int]:
+        """Return char offsets of an entity without a leading "the" or trailing possessive."""
+        start, end = ent.start, ent.end
+        while start < end and ent.doc[start].lower_ == "the":
+            start += 1
+        while end > start and ent.doc[end - 1].lower_ in ("'s", "’s", "'", "’"):
+            end -= 1
+        span = ent.doc[start:end]
+        return span.start_char, span.end_char
+
+    def _labels(self, doc, ent, actor: Actor) -> None:
+        """Collect premodifier, appositive and predicate labels attached to one mention."""
+        root = ent.root
+        # Premodifiers: contiguous tokens left of the name that hang from it ("socialist dictator Nicolas Maduro").
+        i = ent.start - 1
+        while i >= ent.sent.start:
+            tok = doc[i]
+            if tok.ent_type_ in ("PERSON", "ORG") and tok.ent_iob_ != "O":
+                break
+            hangs = tok.head.i >= ent.start and tok.head.i < ent.end or (ent.start > tok.head.i > i)
+            if not hangs or tok.dep_ not in _LABEL_DEPS or (tok.pos_ not in _LABEL_POS and tok.text not in "-–"):
+                break
+            i -= 1
+        self._add_label(actor, doc[i + 1:ent.start], "premodifier")
+        for child in root.children:
+            if child.dep_ == "appos" and not (ent.start <= child.i < ent.end):
+                toks = [t for t in child.subtree if t.i > ent.end - 1]
+                cut = [t for t in toks if t.dep_ in ("relcl", "acl") and t.head == child or t.text in ",;()"]
+                stop = min((t.i for t in cut), default=toks[-1].i + 1 if toks else child.i + 1)
+                span = doc[child.left_edge.i if child.left_edge.i >= ent.end else ent.end:stop]
+                self._add_label(actor, span, "appositive")
+        if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+            for child in root.head.children:
+                if child.dep_ == "attr":
+                    self._add_label(actor, doc[child.left_edge.i:child.right_edge.i + 1], "predicate")
+
+    @staticmethod
+    def _add_label(actor: Actor, span, kind: str) -> None:
+        toks = [t for t in span if not t.is_punct or t.text in "-–"]
+        while toks and toks[0].pos_ in ("DET", "PRON", "CCONJ", "ADP", "PUNCT"):
+            toks.pop(0)
+        if not toks or len(toks) > _MAX_LABEL_TOKENS or not any(t.is_alpha for t in toks):
+            return
+        doc = span.doc
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
+        text = doc.text[start:end]
+        head = next((t for t in reversed(toks) if t.pos_ in ("NOUN", "PROPN")), None)
+        actor.labels.append({"text": text, "start": start, "end": end, "kind": kind,
+                             "head": head.lemma_.lower() if head is not None else None})
+        if head is not None and not head.ent_type_:
+            actor.heads.add(head.lemma_.lower())
+
+    def _descriptions(self, doc, actors: dict[str, Actor], in_quote) -> None:
+        """Resolve definite descriptions ("the Venezuelan president") to the one actor with that title."""
+        taken = {(m.start, m.end) for a in actors.values() for m in a.mentions}
+        by_head: dict[str, list[Actor]] = {}
+        for a in actors.values():
+            if a.type == "person":
+                for h in a.heads:
+                    by_head.setdefault(h, []).append(a)
+        if not by_head:
+            return
+        for chunk in doc.noun_chunks:
+            head = chunk.root
+            cands = by_head.get(head.lemma_.lower())
+            if not cands or head.ent_type_ or head.pos_ != "NOUN":
+                continue
+            first = chunk[0]
+            if not (first.lower_ == "the" or first.dep_ == "poss" and first.ent_type_ == "GPE"):
+                continue
+            if head.tag_ in ("NNS", "NNPS") or head.dep_ == "appos" or any(c.dep_ == "appos" for c in head.children):
+                continue  # "the two leaders" is not one actor; "the minister, Ivan Gil," names its own actor
+            modifiers = [t for t in chunk if t.i != head.i and not t.is_stop and t.is_alpha]
+            # Every modifier must agree with something the text already called the actor: "the Venezuelan
+            # president" resolves to the actor labelled "Venezuelan President", not to the Russian one.
+            # Five-letter prefixes let "Venezuela's" match "Venezuelan".
+            cands = [a for a in cands if all(any(t.lower_[:5] in l["text"].lower() for l in a.labels)
+                                             for t in modifiers)]
+            if len(cands) != 1:
+                continue
+            actor = cands[0]
+            start, end = chunk.start_char, chunk.end_char
+            if (start, end) in taken or any(m.start < end and start < m.end for m in actor.mentions):
+                continue
+            actor.mentions.append(Mention(start, end, chunk.text, "description", chunk.sent.start_char,
+                                          in_quote(start, end)))
+            ActorFinder._add_label(actor, chunk, "description")

@@ -1,0 +1,52 @@
+"""The Flask application factory.
+
+The analysis core lives in service.analysis and never imports Flask; this package is the thin web layer.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, g, request
+
+from . import config
+from .analysis import load_resources
+from .errors import register_error_handlers
+from .openapi import build_spec
+
+_shared_resources = {}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: read configuration, load lexicons and models once, register blueprints and handlers."""
+    app = Flask(__name__)
+    app.config.from_mapping(config.from_env())
+    if test_config:
+        app.config.update(test_config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    key = app.config.get("FRAMING_LEXICON_DIR")
+    # Loading spaCy and the lexicons costs about a second; apps built in one process (tests, the CLI) share them.
+    if key not in _shared_resources:
+        _shared_resources[key] = load_resources(key)
+    app.extensions["framing"] = _shared_resources[key]
+
+    @app.before_request
+    def _request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else uuid.uuid4().hex
+
+    @app.after_request
+    def _request_id_header(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
+
+    from . import api, cli, security, web
+
+    security.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(web.bp)
+    cli.register(app)
+    register_error_handlers(app)
+    app.extensions["framing_spec"] = build_spec(app)
+    return app
