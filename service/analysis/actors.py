@@ -15,9 +15,6 @@ import re
 from dataclasses import dataclass, field
 
 ENTITY_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place"}
-# Premodifier tokens that can belong to a label ("socialist dictator", "state-run", "Russian-backed").
-_LABEL_POS = {"ADJ", "NOUN", "PROPN", "VERB", "NUM"}
-_LABEL_DEPS = {"compound", "amod", "nmod", "npadvmod", "nummod", "punct", "advmod", "appos"}
 # Appositives and predicate labels longer than this are clauses, not labels.
 _MAX_LABEL_TOKENS = 8
 _POSSESSIVE = re.compile(r"(?:['’]s?|\s+)$")
@@ -122,14 +119,16 @@ class ActorFinder:
     def _labels(self, doc, ent, actor: Actor) -> None:
         """Collect premodifier, appositive and predicate labels attached to one mention."""
         root = ent.root
-        # Premodifiers: contiguous tokens left of the name that hang from it ("socialist dictator Nicolas Maduro").
+        # Premodifiers: the contiguous run left of the name inside the name's own subtree ("socialist dictator
+        # Nicolas Maduro", "Secretary of State Mike Pompeo"), stopping at a determiner, pronoun, comma or another
+        # actor's name.
         i = ent.start - 1
-        while i >= ent.sent.start:
+        floor = max(root.left_edge.i, ent.sent.start)
+        while i >= floor:
             tok = doc[i]
-            if tok.ent_type_ in ("PERSON", "ORG") and tok.ent_iob_ != "O":
+            if tok.pos_ in ("DET", "PRON") or tok.dep_ in ("poss", "det", "case") or tok.text in ",;:()[]\"“”‘’":
                 break
-            hangs = tok.head.i >= ent.start and tok.head.i < ent.end or (ent.start > tok.head.i > i)
-            if not hangs or tok.dep_ not in _LABEL_DEPS or (tok.pos_ not in _LABEL_POS and tok.text not in "-–"):
+            if tok.ent_type_ in ("PERSON", "ORG") and tok.ent_iob_ != "O":
                 break
             i -= 1
         self._add_label(actor, doc[i + 1:ent.start], "premodifier")
@@ -140,6 +139,13 @@ class ActorFinder:
                 stop = min((t.i for t in cut), default=toks[-1].i + 1 if toks else child.i + 1)
                 span = doc[child.left_edge.i if child.left_edge.i >= ent.end else ent.end:stop]
                 self._add_label(actor, span, "appositive")
+        # "recognized Guaido as interim president": an "as" phrase on the name or on the verb governing it.
+        for holder in (root, root.head if root.dep_ in ("dobj", "nsubjpass") else None):
+            for child in getattr(holder, "children", ()):
+                if child.dep_ == "prep" and child.lower_ == "as" and child.i > ent.end - 1:
+                    objs = [c for c in child.children if c.dep_ == "pobj"]
+                    if objs:
+                        self._add_label(actor, doc[objs[0].left_edge.i:objs[0].i + 1], "predicate")
         if root.dep_ == "nsubj" and root.head.lemma_ == "be":
             for child in root.head.children:
                 if child.dep_ == "attr":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .actors import ActorFinder
 from .chrome import ChromeRules
-from .lexicon import Lexicon, TokenMatcher, load_lexicon_dir
+from .lexicon import ContextRules, Lexicon, TokenMatcher, load_lexicon_dir
 from .quotes import Quote, classify, find_quotes
 from .readability import Readability
 from .text import prepare
@@ -53,6 +53,7 @@ class Resources:
     target_sentiment: object
     actor_finder: ActorFinder
     matchers: dict[str, TokenMatcher] = field(default_factory=dict)
+    context_rules: ContextRules | None = None
     version: str = ""
     calibration: object = None
 
@@ -137,7 +138,20 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
     from .calibration import Calibration
 
     resources.calibration = Calibration.from_dir(lexicon_dir / "outlets")
+    if "context_rules" in lexicons:
+        resources.context_rules = ContextRules(lexicons["context_rules"].entries)
     return resources
+
+
+def find_hits(res: Resources, name: str, doc) -> list:
+    """Return the matches of lexicon ``name`` in ``doc`` that its context rules allow."""
+    matcher = res.matchers.get(name)
+    if matcher is None:
+        return []
+    matches = matcher.find(doc)
+    if res.context_rules is None:
+        return matches
+    return [m for m in matches if res.context_rules.allows(name, m, doc)]
 
 
 class Spans:
@@ -185,8 +199,8 @@ def analyze_document(res: Resources, text: str, title: str | None = None, outlet
         k = max(bisect.bisect_right(sent_starts, offset) - 1, 0)
         return sent_list[k] if sent_list else None
 
-    attribution = res.matchers.get("attribution_verbs")
-    attr_hits = attribution.find(doc) if attribution else []
+    attr_hits = [m for m in find_hits(res, "attribution_verbs", doc)
+                 if m.j - m.i > 1 or doc[m.i].pos_ in ("VERB", "AUX")]
     attr_starts = [m.start for m in attr_hits]
 
     def has_attribution(s: int, e: int, skip: tuple[int, int]) -> bool:
@@ -235,9 +249,8 @@ def analyze_document(res: Resources, text: str, title: str | None = None, outlet
 
     # 5. Loaded terms.
     loaded = []
-    matcher = res.matchers.get("loaded_terms")
     lex = res.lexicons.get("loaded_terms")
-    for m in (matcher.find(doc) if matcher else []):
+    for m in find_hits(res, "loaded_terms", doc):
         qk = kind_at(m.start, m.end)
         loaded.append({"term": doc.text[m.start:m.end], "entry": m.entry.term, "category": m.entry.category,
                        "weight": m.entry.weight, "source": m.entry.source or lex.meta.get("source", ""),
@@ -319,26 +332,18 @@ def _dedupe_labels(labels: list[dict]) -> list[dict]:
 
 def _voice(res, doc, quotes, in_speech, kind_at, attr_hits, sentences, words_own, words_total, words_quoted,
            rate, out_span) -> dict:
-    def lexicon_hits(name, pos_filter=None):
-        matcher = res.matchers.get(name)
+    def lexicon_hits(name):
         hits = []
-        for m in (matcher.find(doc) if matcher else []):
-            tok = doc[m.i]
-            if m.j - m.i == 1 and pos_filter and not pos_filter(tok):
-                continue
+        for m in find_hits(res, name, doc):
             hits.append({"term": doc.text[m.start:m.end], "entry": m.entry.term, "category": m.entry.category,
                          **out_span(m.start, m.end), "in_quote": in_speech(m.start, m.end)})
         return hits
 
-    # "May 2018" is a month, not a hedge: single-token hedges must not be proper nouns; modal hedges must be modals.
-    hedges = lexicon_hits("hedges", lambda t: t.pos_ != "PROPN" and (t.lower_ not in ("may", "might", "could")
-                                                                     or t.tag_ == "MD"))
-    boosters = lexicon_hits("boosters", lambda t: t.pos_ != "PROPN")
+    # Context rules (lexicons/context_rules.tsv) keep "May 2018" from counting as a hedge.
+    hedges = lexicon_hits("hedges")
+    boosters = lexicon_hits("boosters")
     attribution = []
     for m in attr_hits:
-        tok = doc[m.i]
-        if m.j - m.i == 1 and tok.pos_ not in ("VERB", "AUX"):
-            continue
         attribution.append({"term": doc.text[m.start:m.end], "entry": m.entry.term, "category": m.entry.category,
                             **out_span(m.start, m.end), "in_quote": in_speech(m.start, m.end)})
 

@@ -181,3 +181,34 @@ class TokenMatcher:
             else:
                 i += 1
         return matches
+
+
+class ContextRules:
+    """Uses in which a matched entry is not framing (lexicons/context_rules.tsv), checked on its first token."""
+
+    def __init__(self, entries: list[Entry]):
+        self._rules: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
+        for entry in entries:
+            values = frozenset(v.strip() for v in entry.attrs.get("value", "").split(",") if v.strip())
+            self._rules[(entry.category, entry.term)] = (entry.attrs.get("rule", ""), values)
+
+    def allows(self, lexicon: str, match: Match, doc) -> bool:
+        """Return False when a rule says this match of ``lexicon`` is not the framing use."""
+        rule = self._rules.get((lexicon, match.entry.term))
+        if rule is None:
+            return True
+        kind, values = rule
+        tok = doc[match.i]
+        if kind == "pos":
+            return tok.pos_ in values
+        if kind == "not_propn":
+            title_mid_sentence = tok.text[:1].isupper() and not tok.is_sent_start
+            return tok.pos_ != "PROPN" and not title_mid_sentence
+        if kind == "not_before":
+            following = doc[match.j:match.j + 3]
+            return not any(t.lemma_.lower() in values or t.lower_ in values for t in following)
+        if kind == "not_after":
+            return match.i == 0 or doc[match.i - 1].lemma_.lower() not in values and doc[match.i - 1].lower_ not in values
+        if kind == "needs_child":
+            return any(c.dep_ in values for c in tok.children)
+        return True
