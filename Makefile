@@ -26,8 +26,9 @@ setup-dev: $(VENV)/.dev
 run: setup
 	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) sh -c "$$(sed -n 's/^web: //p' Procfile)"
 
-## Install and run every test.
+## Install and run every test (the browser tests need Debian's chromium; the script installs it when root).
 test: setup-dev
+	bash tools/ensure_browser.sh
 	$(BIN)/python -m pytest
 
 bench: setup-dev

@@ -41,10 +41,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
 
-    from . import api, cli, security, web
+    from . import api, cli, compare_api, security, web
 
     security.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(compare_api.bp)
     app.register_blueprint(web.bp)
     cli.register(app)
     register_error_handlers(app)
