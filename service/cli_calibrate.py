@@ -1,6 +1,48 @@
-"""CLI commands (placeholder until written)."""
+"""`flask --app service calibrate CORPUS --out lexicons/outlets`: rebuild outlet profiles from labelled articles."""
 from __future__ import annotations
 
+import re
+import sys
 
-def register(app) -> None:
-    """Attach this module's commands to the app."""
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from .calibrate import CorpusError, build_profiles, read_corpus, write_profiles
+
+_VERSION = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+
+
+@click.command("calibrate")
+@click.argument("corpus", type=click.Path(path_type=str))
+@click.option("--out", "out_dir", default="lexicons/outlets", show_default=True, type=click.Path(path_type=str),
+              help="Folder to write <outlet>.json and _pooled.json into.")
+@click.option("--version", "version", default="dev", show_default=True,
+              help="Version string recorded in every profile (no timestamps are written).")
+@click.option("--provenance", default=None,
+              help="Where the corpus comes from, recorded in every profile (default: the CORPUS path).")
+@with_appcontext
+def calibrate_command(corpus: str, out_dir: str, version: str, provenance: str | None) -> None:
+    """Build outlet profiles from CORPUS: a folder of .json (or .txt + manifest.tsv) articles, or a JSONL file."""
+    if not _VERSION.match(version):
+        raise click.ClickException(f"--version {version!r}: use letters, digits, '.', '_' or '-' (at most 40)")
+    try:
+        articles = read_corpus(corpus)
+    except CorpusError as exc:
+        raise click.ClickException(str(exc)) from None
+    res = current_app.extensions["framing"]
+    with click.progressbar(length=len(articles), label=f"Analysing {len(articles)} articles",
+                           file=sys.stderr) as bar:
+        profiles = build_profiles(articles, res, version=version, provenance=provenance or f"corpus: {corpus}",
+                                  progress=bar.update)
+    paths = write_profiles(profiles, out_dir)
+    for slug, prof in sorted(profiles.items()):
+        n = prof["n_articles"]
+        flag = "" if n >= prof["min_articles"] else f"  (too few: percentiles need {prof['min_articles']})"
+        click.echo(f"{slug}: {n} articles{flag}")
+    click.echo(f"wrote {len(paths)} profiles to {out_dir}")
+
+
+def register(app: Flask) -> None:
+    """Attach the calibrate command to the app."""
+    app.cli.add_command(calibrate_command)

@@ -1,14 +1,20 @@
 """Calibration: place each score against the pooled reference corpus and the outlet's own norm.
 
 Profiles live in lexicons/outlets/*.json (one per outlet, plus ``_pooled.json``), built by
-``flask --app service calibrate``. Each holds, per metric, n, mean, sd and the 0th..100th percentiles in 5-point
-steps; a score's percentile is read off those quantiles by linear interpolation.
+``flask --app service calibrate`` (service/calibrate.py) or tools/build_profiles.py; lexicons/outlets/README.md
+documents the format. Each holds, per metric, n, mean, sd and the 0th..100th percentiles in 5-point steps; a
+score's percentile is read off those quantiles by linear interpolation. docs/calibration.md explains the readings,
+the framing index weights and the figures measured on BASIL.
+
+Pure Python, no Flask, deterministic: the same result and tokens always give the same output.
 """
 from __future__ import annotations
 
 import bisect
 import json
 import math
+import re
+from collections import Counter
 from pathlib import Path
 
 from .chrome import slugify
@@ -18,8 +24,9 @@ from .chrome import slugify
 MIN_ARTICLES = 10
 POOLED = "_pooled"
 QUANTILE_STEPS = [i * 5 for i in range(21)]
+PROFILE_FORMAT = 2
 
-# The main scores that get calibrated: (name, path into the result, direction for "more framed").
+# The main scores that get calibrated: (name, path into the result). ``None``: computed in metric_values.
 METRICS = (
     ("loaded_density", ("loaded_terms", "density")),
     ("loaded_weighted_density", ("loaded_terms", "weighted_density")),
@@ -35,6 +42,30 @@ METRICS = (
     ("flesch_kincaid_grade", ("readability", "flesch_kincaid_grade")),
 )
 
+# Framing index: a weighted mean of the components' pooled percentiles, so 50 is a typical article on every
+# weighted component and 100 is beyond the reference's top on all of them. The weights are the coefficients of a
+# logistic regression constrained to be non-negative (L2 1.0, on percentile/100) of "annotated lexical-bias span
+# density above the median", fitted on the 90 BASIL 2010-2012 articles (Fan et al., EMNLP 2019; 2013-2014 held
+# out) by tools/build_profiles.py --fit-weights, rescaled to sum to 1 and rounded. Components the fit gave no weight
+# are still shown beside the index with weight 0. Fit and figures: docs/calibration.md.
+FRAMING_WEIGHTS = {
+    "loaded_weighted_density": 0.39,
+    "loaded_density": 0.22,
+    "loaded_attribution_rate": 0.11,
+    "actor_sentiment_spread": 0.10,
+    "booster_rate": 0.09,
+    "scare_quote_rate": 0.09,
+    "exclamation_rate": 0.0,
+    "question_rate": 0.0,
+    "first_person_rate": 0.0,
+}
+
+# Fightin' Words (Monroe, Colaresi & Quinn 2008): strength a0 of the informative Dirichlet prior, whose shape is the
+# pooled corpus's word distribution. 1,000 pseudo-words is about one and a half articles' worth: enough to pull
+# rare words' log-odds towards zero, too little to drown a word an outlet uses in many articles.
+FIGHTIN_PRIOR = 1000.0
+_WORD = re.compile(r"^[a-z][a-z'’-]*$")
+
 
 def metric_values(result: dict) -> dict[str, float]:
     """Extract the calibrated metrics from one analysis result."""
@@ -45,7 +76,7 @@ def metric_values(result: dict) -> dict[str, float]:
         node = result
         for key in path:
             node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, (int, float)):
+        if isinstance(node, (int, float)) and not isinstance(node, bool):
             values[name] = float(node)
     scores = [a["sentiment"]["score"] for a in result.get("actors", [])
               if a.get("sentiment", {}).get("mentions", 0) >= 2]
@@ -56,7 +87,7 @@ def metric_values(result: dict) -> dict[str, float]:
 
 def summarise(values: list[float]) -> dict:
     """Return n, mean, sd and 5-point quantiles of a sample."""
-    xs = sorted(values)
+    xs = sorted(float(v) for v in values)
     n = len(xs)
     mean = sum(xs) / n if n else 0.0
     sd = math.sqrt(sum((x - mean) ** 2 for x in xs) / (n - 1)) if n > 1 else 0.0
@@ -78,7 +109,7 @@ def percentile(value: float, quantiles: list[float]) -> float:
     if value <= quantiles[0]:
         # Ties at the bottom (many articles score 0) sit at the middle of the tied mass.
         top = bisect.bisect_right(quantiles, value) - 1
-        return round(QUANTILE_STEPS[top] / 2, 1)
+        return round(QUANTILE_STEPS[top] / 2, 1) if value == quantiles[0] else 0.0
     if value >= quantiles[-1]:
         bottom = bisect.bisect_left(quantiles, value)
         return round((QUANTILE_STEPS[bottom] + 100) / 2, 1) if value == quantiles[-1] else 100.0
@@ -91,36 +122,93 @@ def percentile(value: float, quantiles: list[float]) -> float:
     return round(QUANTILE_STEPS[lo - 1] + 5 * frac, 1)
 
 
-def _place(value: float, stats: dict | None) -> dict:
+def too_few(n: int) -> str:
+    """Return the note that replaces a number resting on fewer than MIN_ARTICLES articles."""
+    return f"too few articles: the baseline rests on {n}; at least {MIN_ARTICLES} are needed"
+
+
+def place(value: float, stats: dict | None) -> dict:
+    """Return the percentile and z of ``value`` against one metric's baseline, or say why there is none."""
     if not stats:
         return {"n": 0, "percentile": None, "z": None, "note": "no baseline for this metric"}
-    n = stats["n"]
+    n = int(stats.get("n", 0))
     if n < MIN_ARTICLES:
-        return {"n": n, "percentile": None, "z": None,
-                "note": f"baseline rests on {n} articles; at least {MIN_ARTICLES} are needed"}
+        return {"n": n, "percentile": None, "z": None, "note": too_few(n)}
     z = (value - stats["mean"]) / stats["sd"] if stats["sd"] > 0 else 0.0
     return {"n": n, "percentile": percentile(value, stats["quantiles"]), "z": round(z, 3)}
 
 
-def _reading(p: float | None) -> str:
+def reading(p: float | None, own: bool = False) -> str:
+    """Return a short reading of a percentile ("above the reference", "typical for this outlet")."""
+    ref = "this outlet" if own else "the reference"
     if p is None:
         return "not enough reference articles"
     if p >= 90:
-        return "far above the reference"
+        return f"far above {ref}"
     if p >= 70:
-        return "above the reference"
+        return f"above {ref}"
     if p > 30:
-        return "typical"
+        return f"typical for {ref}"
     if p > 10:
-        return "below the reference"
-    return "far below the reference"
+        return f"below {ref}"
+    return f"far below {ref}"
+
+
+def vocabulary_tokens(tokens) -> list[str]:
+    """Return the lower-case word forms that slant and distinctive vocabulary count.
+
+    ``tokens`` are spaCy tokens (anything with ``lower_`` and ``is_alpha``) or plain strings. Words are alphabetic
+    (apostrophes and hyphens inside allowed), at least two letters; numbers and punctuation do not count.
+    """
+    out = []
+    for tok in tokens:
+        low = tok if isinstance(tok, str) else tok.lower_
+        low = low.lower().replace("’", "'")
+        if len(low) >= 2 and _WORD.match(low):
+            out.append(low)
+    return out
+
+
+def fightin_words(target: Counter, rest: Counter, prior_strength: float = FIGHTIN_PRIOR) -> dict[str, float]:
+    """Return each word's z-score of the log-odds ratio of ``target`` vs ``rest`` (Monroe et al. 2008, eq. 16-22).
+
+    The informative Dirichlet prior has the shape of the two corpora pooled and total strength ``prior_strength``.
+    Positive z: the target uses the word more than the rest does.
+    """
+    pooled = target + rest
+    total = sum(pooled.values())
+    n_i, n_j = sum(target.values()), sum(rest.values())
+    if not total or not n_i or not n_j:
+        return {}
+    out = {}
+    for word in sorted(pooled):
+        alpha = prior_strength * pooled[word] / total
+        y_i, y_j = target.get(word, 0), rest.get(word, 0)
+        delta = (math.log((y_i + alpha) / (n_i + prior_strength - y_i - alpha))
+                 - math.log((y_j + alpha) / (n_j + prior_strength - y_j - alpha)))
+        var = 1.0 / (y_i + alpha) + 1.0 / (y_j + alpha)
+        out[word] = delta / math.sqrt(var)
+    return out
+
+
+def slant_score(words: list[str], vocabulary: dict[str, float]) -> float:
+    """Return the summed Fightin'-Words z of the words an article shares with an outlet's vocabulary, per 1,000."""
+    if not words:
+        return 0.0
+    return round(1000.0 * sum(vocabulary.get(w, 0.0) for w in words) / len(words), 4)
 
 
 class Calibration:
-    """Outlet and pooled baselines."""
+    """Outlet and pooled baselines, the framing index and the slant towards each outlet's vocabulary."""
 
-    def __init__(self, profiles: dict[str, dict]):
+    def __init__(self, profiles: dict[str, dict], weights: dict[str, float] | None = None):
         self.profiles = profiles
+        self.weights = dict(FRAMING_WEIGHTS if weights is None else weights)
+        self.aliases: dict[str, str] = {}
+        for slug, prof in sorted(profiles.items()):
+            for name in [slug, prof.get("outlet") or ""] + list(prof.get("names", [])):
+                if name:
+                    self.aliases.setdefault(slugify(name), slug)
 
     @classmethod
     def from_dir(cls, directory: str | Path) -> "Calibration":
@@ -135,30 +223,112 @@ class Calibration:
 
     def describe(self) -> dict:
         """Return the profiles and how many articles each rests on."""
-        return {k: {"outlet": v.get("outlet"), "articles": v.get("n_articles", 0)} for k, v in self.profiles.items()}
+        return {k: {"outlet": v.get("outlet"), "articles": v.get("n_articles", 0),
+                    "enough": v.get("n_articles", 0) >= MIN_ARTICLES} for k, v in sorted(self.profiles.items())}
 
-    def calibrate(self, result: dict, outlet: str | None) -> dict:
-        """Return, for each main metric, its place against the pooled baseline and the outlet's own norm."""
+    def profile_id(self, outlet: str | None) -> str | None:
+        """Return the profile id for an outlet name or alias ("Fox", "fox-news"), else None."""
+        if not outlet:
+            return None
+        slug = self.aliases.get(slugify(outlet))
+        return slug if slug and slug != POOLED else None
+
+    def calibrate(self, result: dict, outlet: str | None = None, tokens=None) -> dict:
+        """Place each main metric against the pooled and outlet baselines; add the framing index and slant.
+
+        ``tokens`` are the article's tokens (spaCy tokens or strings) with page chrome removed; without them the
+        slant is left out and says so.
+        """
         values = metric_values(result)
         pooled = self.profiles.get(POOLED)
-        own = self.profiles.get(slugify(outlet)) if outlet else None
+        own_id = self.profile_id(outlet)
+        own = self.profiles.get(own_id) if own_id else None
         metrics = {}
         for name, value in values.items():
-            entry = {"value": value}
-            entry["pooled"] = _place(value, (pooled or {}).get("metrics", {}).get(name))
-            entry["pooled"]["reading"] = _reading(entry["pooled"]["percentile"])
+            entry = {"value": value, "pooled": place(value, (pooled or {}).get("metrics", {}).get(name))}
+            entry["pooled"]["reading"] = reading(entry["pooled"]["percentile"])
             if own:
-                entry["outlet"] = _place(value, own.get("metrics", {}).get(name))
-                entry["outlet"]["reading"] = _reading(entry["outlet"]["percentile"])
+                entry["outlet"] = place(value, own.get("metrics", {}).get(name))
+                entry["outlet"]["reading"] = reading(entry["outlet"]["percentile"], own=True)
             metrics[name] = entry
-        out = {
-            "baseline": {"pooled_articles": (pooled or {}).get("n_articles", 0),
-                         "outlet_profile": slugify(outlet) if own else None,
-                         "outlet_articles": own.get("n_articles", 0) if own else 0},
-            "metrics": metrics,
-        }
-        if outlet and not own:
-            out["baseline"]["note"] = f"no profile for outlet {outlet!r}; compared with the pooled baseline only"
+        baseline = {"pooled_articles": (pooled or {}).get("n_articles", 0),
+                    "outlet_profile": own_id,
+                    "outlet_articles": own.get("n_articles", 0) if own else 0,
+                    "min_articles": MIN_ARTICLES}
+        notes = []
         if not pooled:
-            out["baseline"]["note"] = "no pooled baseline is loaded"
+            notes.append("no pooled baseline is loaded")
+        elif pooled.get("n_articles", 0) < MIN_ARTICLES:
+            notes.append(f"pooled baseline: {too_few(pooled.get('n_articles', 0))}")
+        if outlet and not own:
+            notes.append(f"no profile for outlet {outlet!r}; compared with the pooled baseline only")
+        elif own and own.get("n_articles", 0) < MIN_ARTICLES:
+            notes.append(f"outlet baseline {own_id!r}: {too_few(own.get('n_articles', 0))}; "
+                         "its percentiles are left out")
+        if notes:
+            baseline["note"] = "; ".join(notes)
+        return {"baseline": baseline, "metrics": metrics, "framing_index": self.framing_index(metrics, pooled),
+                "slant": self.slant(tokens)}
+
+    def framing_index(self, metrics: dict, pooled: dict | None = None) -> dict:
+        """Return the 0-100 framing index: the weighted mean of the components' pooled percentiles."""
+        pooled = self.profiles.get(POOLED) if pooled is None else pooled
+        components = {}
+        total = score = 0.0
+        missing = []
+        for name, weight in sorted(self.weights.items()):
+            entry = metrics.get(name)
+            p = entry["pooled"]["percentile"] if entry else None
+            components[name] = {"weight": weight, "value": entry["value"] if entry else None, "percentile": p}
+            if p is None:
+                if weight > 0:
+                    missing.append(name)
+            elif weight > 0:
+                total += weight
+                score += weight * p
+        out = {"value": None, "components": components, "baseline": POOLED,
+               "n": (pooled or {}).get("n_articles", 0),
+               "method": "weighted mean of the components' pooled percentiles (weights: docs/calibration.md)"}
+        if total <= 0:
+            n = out["n"]
+            out["note"] = too_few(n) if pooled and n < MIN_ARTICLES else "no pooled baseline is loaded"
+            return out
+        out["value"] = round(score / total, 1)
+        if missing:
+            out["note"] = "left out for want of a baseline: " + ", ".join(missing)
+        return out
+
+    def slant(self, tokens) -> dict:
+        """Return how close the word choice is to each outlet's distinctive vocabulary (percentile vs pooled)."""
+        basis = ("per outlet: summed Fightin'-Words z (Monroe et al. 2008) of the words shared with its distinctive "
+                 "vocabulary, per 1,000 words, placed against the pooled reference articles")
+        if tokens is None:
+            return {"basis": basis, "outlets": {}, "closest": None,
+                    "note": "the article's tokens were not passed to calibration; no slant"}
+        words = vocabulary_tokens(tokens)
+        outlets = {}
+        best, best_p = None, -1.0
+        for slug, prof in sorted(self.profiles.items()):
+            vocab = prof.get("vocabulary")
+            if slug == POOLED or not vocab:
+                continue
+            n = int(prof.get("n_articles", 0))
+            entry = {"outlet": prof.get("outlet"), "n": n}
+            if n < MIN_ARTICLES:
+                entry.update({"score": None, "percentile": None, "note": too_few(n)})
+            else:
+                zs = {item["term"]: item["z"] for item in vocab.get("terms", [])}
+                score = slant_score(words, zs)
+                placed = place(score, vocab.get("baseline"))
+                entry.update({"score": score, "percentile": placed["percentile"]})
+                if placed.get("note"):
+                    entry["note"] = placed["note"]
+                if placed["percentile"] is not None and placed["percentile"] > best_p:
+                    best, best_p = slug, placed["percentile"]
+            outlets[slug] = entry
+        out = {"basis": basis, "words": len(words), "outlets": outlets, "closest": best}
+        if not outlets:
+            out["note"] = "no outlet profile carries a vocabulary"
+        elif best is None:
+            out["note"] = "no outlet vocabulary rests on enough articles"
         return out

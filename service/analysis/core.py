@@ -133,8 +133,8 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
     matchers = {name: TokenMatcher(lex.entries, tokenize) for name, lex in lexicons.items()
                 if name in ("loaded_terms", "hedges", "boosters", "attribution_verbs")}
     resources = Resources(lexicon_dir, nlp, lexicons, ChromeRules.from_file(lexicon_dir / "chrome.json"),
-                          Readability(), vader, target_sentiment, ActorFinder(aliases, not_actors), matchers,
-                          lexicon_version(lexicon_dir))
+                          Readability(), vader, target_sentiment, ActorFinder(aliases, not_actors),
+                          matchers=matchers, version=lexicon_version(lexicon_dir))
     from .calibration import Calibration
 
     resources.calibration = Calibration.from_dir(lexicon_dir / "outlets")
@@ -252,7 +252,7 @@ def analyze_document(res: Resources, text: str, title: str | None = None, outlet
     lex = res.lexicons.get("loaded_terms")
     for m in find_hits(res, "loaded_terms", doc):
         qk = kind_at(m.start, m.end)
-        loaded.append({"term": doc.text[m.start:m.end], "entry": m.entry.term, "category": m.entry.category,
+        loaded.append({"term": work_text[m.start:m.end], "entry": m.entry.term, "category": m.entry.category,
                        "weight": m.entry.weight, "source": m.entry.source or lex.meta.get("source", ""),
                        **out_span(m.start, m.end), "in_quote": qk in ("speech", "partial"), "quote_kind": qk})
     own_hits = [h for h in loaded if not h["in_quote"]]
@@ -308,7 +308,7 @@ def analyze_document(res: Resources, text: str, title: str | None = None, outlet
     if result_targets is not None:
         result["targets"] = result_targets
     if res.calibration is not None:
-        result["calibrated"] = res.calibration.calibrate(result, outlet)
+        result["calibrated"] = res.calibration.calibrate(result, outlet, tokens=doc)
     return result
 
 
@@ -332,10 +332,12 @@ def _dedupe_labels(labels: list[dict]) -> list[dict]:
 
 def _voice(res, doc, quotes, in_speech, kind_at, attr_hits, sentences, words_own, words_total, words_quoted,
            rate, out_span) -> dict:
+    text = doc.text  # Doc.text joins every token on each access: read it once, not once per hit
+
     def lexicon_hits(name):
         hits = []
         for m in find_hits(res, name, doc):
-            hits.append({"term": doc.text[m.start:m.end], "entry": m.entry.term, "category": m.entry.category,
+            hits.append({"term": text[m.start:m.end], "entry": m.entry.term, "category": m.entry.category,
                          **out_span(m.start, m.end), "in_quote": in_speech(m.start, m.end)})
         return hits
 
@@ -344,7 +346,7 @@ def _voice(res, doc, quotes, in_speech, kind_at, attr_hits, sentences, words_own
     boosters = lexicon_hits("boosters")
     attribution = []
     for m in attr_hits:
-        attribution.append({"term": doc.text[m.start:m.end], "entry": m.entry.term, "category": m.entry.category,
+        attribution.append({"term": text[m.start:m.end], "entry": m.entry.term, "category": m.entry.category,
                             **out_span(m.start, m.end), "in_quote": in_speech(m.start, m.end)})
 
     def summary(hits):
@@ -384,7 +386,7 @@ def _voice(res, doc, quotes, in_speech, kind_at, attr_hits, sentences, words_own
             "hits": attribution,
         },
         "scare_quotes": {"count": len(scare), "rate": rate(len(scare), words_own),
-                         "hits": [{**out_span(q.start, q.end), "text": doc.text[q.start:q.end]} for q in scare]},
+                         "hits": [{**out_span(q.start, q.end), "text": text[q.start:q.end]} for q in scare]},
         "quotes": {"share_of_words": round(words_quoted / words_total, 3) if words_total else 0.0,
                    "speech": sum(q.kind == "speech" for q in quotes),
                    "partial": sum(q.kind == "partial" for q in quotes),
@@ -403,11 +405,12 @@ def _targets(res, doc, prep, targets, quotes, out_span) -> list[dict]:
     """Score caller-given targets: names to find, or spans of the submitted text."""
     out = []
     qt = _quote_tuples(quotes)
+    text = doc.text  # Doc.text joins every token on each access
     for k, target in enumerate(targets):
         if isinstance(target, str):
             name = target
             spans = [(m.start(), m.end()) for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)",
-                                                                  doc.text, re.IGNORECASE)]
+                                                                  text, re.IGNORECASE)]
         else:
             start, end = target["start"], target["end"]
             if not (0 <= start < end <= len(prep.raw)):
@@ -423,7 +426,7 @@ def _targets(res, doc, prep, targets, quotes, out_span) -> list[dict]:
         sentiment = res.target_sentiment.aggregate(scored)
         sentiment["evidence"] = [_ev(e, out_span) for e in sentiment.get("evidence", [])]
         out.append({"target": name, "found": bool(spans),
-                    "mentions": [{**out_span(s, e), "text": doc.text[s:e]} for s, e in spans],
+                    "mentions": [{**out_span(s, e), "text": text[s:e]} for s, e in spans],
                     "sentiment": sentiment})
     return out
 
