@@ -71,6 +71,7 @@ class ActorFinder:
             surname.setdefault(parts[-1].lower(), set()).add(full)
 
         actors: dict[str, Actor] = {}
+        text = doc.text  # Doc.text joins every token on each access: read it once, not once per mention
         for e in ents:
             name = _norm(e.text)
             low = name.lower()
@@ -94,7 +95,7 @@ class ActorFinder:
             elif etype == "person":
                 actor.type = "person"
             start, end = self._trim(e)
-            actor.mentions.append(Mention(start, end, doc.text[start:end], kind, e.sent.start_char,
+            actor.mentions.append(Mention(start, end, text[start:end], kind, e.sent.start_char,
                                           in_quote(start, end)))
             self._labels(doc, e, actor)
 
@@ -158,9 +159,8 @@ class ActorFinder:
             toks.pop(0)
         if not toks or len(toks) > _MAX_LABEL_TOKENS or not any(t.is_alpha for t in toks):
             return
-        doc = span.doc
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
-        text = doc.text[start:end]
+        text = span.doc[toks[0].i:toks[-1].i + 1].text  # = doc.text[start:end], without joining the whole doc
         head = next((t for t in reversed(toks) if t.pos_ in ("NOUN", "PROPN")), None)
         actor.labels.append({"text": text, "start": start, "end": end, "kind": kind,
                              "head": head.lemma_.lower() if head is not None else None})

@@ -130,6 +130,24 @@ class Match:
     end: int
 
 
+_FORMS_KEY = "framing.token_forms"
+
+
+def token_forms(doc) -> list[tuple[str, str]]:
+    """Return (lower-case form, lower-case lemma) of every token, computed once per Doc.
+
+    Several matchers (loaded terms, hedges, boosters, attribution verbs) read the same doc; building the forms
+    touches every token, so they are kept in ``doc.user_data`` (a Doc's own dict for user annotations).
+    """
+    cache = getattr(doc, "user_data", None)
+    if cache is None:
+        return [TokenMatcher._forms(t) for t in doc]
+    forms = cache.get(_FORMS_KEY)
+    if forms is None or len(forms) != len(doc):
+        forms = cache[_FORMS_KEY] = [TokenMatcher._forms(t) for t in doc]
+    return forms
+
+
 class TokenMatcher:
     """Find lexicon entries in a spaCy Doc by lower-case form or lemma, longest match first.
 
@@ -155,7 +173,7 @@ class TokenMatcher:
     def find(self, doc, forms: list[tuple[str, str]] | None = None) -> list[Match]:
         """Return non-overlapping matches in text order (longest entry wins at each position)."""
         if forms is None:
-            forms = [self._forms(t) for t in doc]
+            forms = token_forms(doc)
         n = len(forms)
         matches: list[Match] = []
         i = 0
