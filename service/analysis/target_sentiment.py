@@ -45,6 +45,7 @@ _MODIFIER_DEPS = frozenset({"amod", "compound", "appos", "acl", "relcl", "nmod",
 # Lemma features use content words but never names: a nearby "Trump" must not tilt another target's score (a prior
 # about a person is a bias to report, not evidence of framing).
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "INTJ"})
+_EVIDENCE_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "INTJ"})
 _WINDOW = 3  # tokens either side of the target for window lemmas
 _NEAR = 2  # dependency edges from the target's head for "near" lemmas
 
@@ -368,7 +369,9 @@ class TargetSentiment:
             share = feats[name] * (w[2] - w[0]) / len(tokens)
             for i in tokens:
                 contrib[i] = contrib.get(i, 0.0) + share
-        ranked = sorted((kv for kv in contrib.items() if abs(kv[1]) >= self.EVIDENCE_MIN_WEIGHT),
+        # Evidence a reader can check: content words only ("are", "the", a name are features, not reasons).
+        ranked = sorted((kv for kv in contrib.items() if abs(kv[1]) >= self.EVIDENCE_MIN_WEIGHT
+                         and doc[kv[0]].pos_ in _EVIDENCE_POS and not doc[kv[0]].is_stop),
                         key=lambda kv: (-abs(kv[1]), kv[0]))[: self.EVIDENCE_MAX]
         evidence = []
         for i, weight in ranked:

@@ -1,0 +1,116 @@
+"""Actors on the seeds and on hand-made sentences: merging, type fixes, labels, sentiment, caller targets."""
+from __future__ import annotations
+
+import pytest
+
+
+def actor(result, name):
+    return next((a for a in result["actors"] if a["name"] == name), None)
+
+
+def seed(seeds, seed_results, prefix):
+    row = next(r for r in seeds if r["file"].startswith(prefix))
+    return row, seed_results[row["file"]]
+
+
+def test_maduro_mentions_are_merged_in_every_seed(seeds, seed_results):
+    for row in seeds:
+        result = seed_results[row["file"]]
+        maduro = actor(result, "Nicolas Maduro")
+        forms = {m["text"] for m in maduro["mentions"]}
+        assert "Maduro" in forms or "Nicolas Maduro" in forms
+        assert not any(a["name"] == "Maduro" for a in result["actors"]), "surname left as a separate actor"
+        assert len(maduro["mentions"]) >= 2
+
+
+def test_surnames_tagged_org_by_the_small_model_become_people(seeds, seed_results):
+    _, breitbart = seed(seeds, seed_results, "003")
+    assert actor(breitbart, "Sergei Lavrov")["type"] == "person"
+    assert {m["text"] for m in actor(breitbart, "Sergei Lavrov")["mentions"]} >= {"Lavrov"}
+    assert actor(breitbart, "Lavrov") is None and actor(breitbart, "Pompeo") is None
+
+
+def test_breitbart_labels_maduro_a_dictator_and_the_moscow_times_a_president(seeds, seed_results):
+    _, breitbart = seed(seeds, seed_results, "003")
+    labels = [l["text"].lower() for l in actor(breitbart, "Nicolas Maduro")["labels"]]
+    assert any("dictator" in l for l in labels)
+    assert "socialist dictator" in labels
+    _, mt = seed(seeds, seed_results, "002")
+    assert "Venezuelan President" in [l["text"] for l in actor(mt, "Nicolas Maduro")["labels"]]
+
+
+def test_definite_description_joins_the_actor(seeds, seed_results):
+    _, breitbart = seed(seeds, seed_results, "003")
+    mentions = actor(breitbart, "Nicolas Maduro")["mentions"]
+    assert any(m["kind"] == "description" and m["text"] == "the dictator" for m in mentions)
+
+
+def test_maduro_is_treated_worse_by_breitbart_than_by_al_jazeera(seeds, seed_results):
+    _, breitbart = seed(seeds, seed_results, "003")
+    _, aljazeera = seed(seeds, seed_results, "004")
+    b = actor(breitbart, "Nicolas Maduro")["sentiment"]
+    a = actor(aljazeera, "Nicolas Maduro")["sentiment"]
+    assert b["score"] < a["score"]
+    assert b["label"] == "negative"
+    assert b["mentions"] == len(actor(breitbart, "Nicolas Maduro")["mentions"])
+    assert any(e["text"].lower() in ("dictator", "regime") for e in b["evidence"])
+
+
+def test_photo_credit_names_are_not_people(seeds, seed_results):
+    _, breitbart = seed(seeds, seed_results, "003")
+    assert all("SHEMETOV" not in a["name"] for a in breitbart["actors"])
+    _, mt = seed(seeds, seed_results, "000")
+    assert all("Flickr" not in a["name"] for a in mt["actors"])
+
+
+def test_sentiment_reports_how_many_mentions_it_rests_on(seeds, seed_results):
+    for result in seed_results.values():
+        for a in result["actors"]:
+            s = a["sentiment"]
+            assert s["mentions"] == s["n_own_voice"] + s["n_quoted"]
+            if s["mentions"] <= 2:
+                assert s["confidence"] == "low"
+            lo, hi = s["interval"]
+            assert -1 <= lo <= hi <= 1
+
+
+def test_russia_moscow_and_the_kremlin_stay_apart(seeds, seed_results):
+    _, mt = seed(seeds, seed_results, "002")
+    names = {a["name"] for a in mt["actors"]}
+    assert {"Russia", "Moscow", "Kremlin"} <= names
+
+
+TEXT = ("Protesters in Caracas cheered the brave opposition activist Lilian Tintori. "
+        "The officials denounced the corrupt governor, a notorious thug.")
+
+
+def test_target_span_missed_by_ner_still_gets_a_score(client):
+    start = TEXT.index("corrupt governor")
+    body = {"text": TEXT, "targets": [{"text": "corrupt governor", "start": start, "end": start + 16},
+                                      "Lilian Tintori"]}
+    resp = client.post("/api/v1/analyze", json=body)
+    assert resp.status_code == 200, resp.get_json()
+    governor, tintori = resp.get_json()["targets"]
+    assert governor["found"] and governor["sentiment"]["label"] == "negative"
+    assert governor["sentiment"]["score"] < tintori["sentiment"]["score"]
+    for e in governor["sentiment"]["evidence"]:
+        assert TEXT[e["start"]:e["end"]] == e["text"]
+
+
+def test_target_not_in_text_is_reported_not_found(client):
+    resp = client.post("/api/v1/analyze", json={"text": TEXT, "targets": ["Vladimir Putin"]})
+    (target,) = resp.get_json()["targets"]
+    assert target["found"] is False and target["mentions"] == []
+    assert target["sentiment"]["mentions"] == 0
+
+
+@pytest.mark.parametrize("target,message", [
+    ({"start": 0, "end": 10_000}, "outside the text"),
+    ({"text": "governor", "start": 0, "end": 8}, "not 'governor'"),
+])
+def test_bad_target_span_is_422_with_a_clear_message(client, target, message):
+    resp = client.post("/api/v1/analyze", json={"text": TEXT, "targets": [target]})
+    assert resp.status_code == 422
+    err = resp.get_json()["error"]
+    assert "targets.0" in err["fields"]
+    assert message in err["fields"]["targets.0"][0]
