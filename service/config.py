@@ -1,7 +1,11 @@
-"""Configuration from environment variables only (documented in README, "Configuration")."""
+"""Configuration from environment variables only (documented in docs/deploy.md, "Configuration")."""
 from __future__ import annotations
 
+import logging
 import os
+import secrets
+
+log = logging.getLogger("service")
 
 
 def _int(name: str, default: int) -> int:
@@ -18,6 +22,23 @@ def _list(name: str) -> list[str]:
     return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
 
 
+def secret_key() -> str:
+    """Return SECRET_KEY from the environment, or a random key for this process tree, with a warning.
+
+    Form (CSRF) tokens are signed with it, so every worker must share it. gunicorn.conf.py sets a random one in
+    the master before it forks when none is configured, so workers agree; it still changes on every restart and
+    differs between dynos, which invalidates open forms. app.json has the platform generate a fixed one.
+    """
+    value = os.environ.get("SECRET_KEY", "").strip()
+    if value:
+        return value
+    log.warning("SECRET_KEY is not set: using a random key; open forms break on restart and across dynos")
+    value = secrets.token_hex(32)
+    # Later create_app calls in this process (and forked children) reuse it.
+    os.environ["SECRET_KEY"] = value
+    return value
+
+
 def from_env() -> dict:
     """Read the service settings from the environment."""
     return {
@@ -27,5 +48,12 @@ def from_env() -> dict:
         "FRAMING_CORS_ORIGINS": _list("FRAMING_CORS_ORIGINS"),
         "FRAMING_API_KEYS": _list("FRAMING_API_KEYS"),
         "FRAMING_LEXICON_DIR": os.environ.get("FRAMING_LEXICON_DIR") or None,
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or os.urandom(32).hex(),
+        "SECRET_KEY": secret_key(),
+        # Flask would read FLASK_DEBUG into DEBUG; debug mode never runs behind gunicorn. `flask run --debug`
+        # still gets its debugger and reloader from the CLI for local work.
+        "DEBUG": False,
+        "PROPAGATE_EXCEPTIONS": False,
+        # Form pages set a CSRF cookie; no other cookie is used.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
     }
