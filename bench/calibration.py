@@ -7,7 +7,10 @@ same run from 2010-2012 articles only, so nothing of 2013-2014 informs the score
 profiles (lexicons/outlets, which include 2013-2014 articles, without labels) are printed too.
 
 (a) Sentence level: ROC AUC of the framing index of each single sentence (analysed alone with the full pipeline)
-    for separating sentences with vs without an annotated lexical-bias span.
+    for separating sentences with vs without an annotated lexical-bias span; beside it the sentence loadedness
+    model (service/analysis/sentence_bias.py, trained on 2010-2012 by tools/train_sentence_bias.py) read two ways:
+    the sentence analysed alone (its sentence_loadedness max) and the sentence's span in its whole article's
+    parse (as the service scores an article's sentences); loaded density alone, and the Hu & Liu baseline.
 (b) Article level: ROC AUC of the article's framing index for separating articles above vs below the median
     annotated lexical-span density (spans per 1,000 words) of their split; and per event, the share of outlet pairs
     the index orders like the annotated span density (concordant pairs; index ties count half).
@@ -30,6 +33,7 @@ for p in (ROOT, ROOT / "tools"):
         sys.path.insert(0, str(p))
 
 import build_profiles as bp  # noqa: E402
+import train_sentence_bias as tsb  # noqa: E402
 
 from service.analysis.calibration import POOLED, Calibration, vocabulary_tokens  # noqa: E402
 from service.calibrate import analyse_texts, article_words, build_profiles  # noqa: E402
@@ -104,7 +108,14 @@ def main(argv=None) -> int:
     res = load_resources()
     basil = bp.load_basil(args.evaldata)
     corpus = bp.basil_corpus(basil)
-    art_results = analyse_texts(res, [(a.text, None, a.outlet) for a in corpus])
+    if res.sentence_bias is not None:
+        # One pass: the results carry the model's block, and each BASIL sentence's features in its article parse.
+        from service.analysis.lexicon import load_lexicon
+
+        cues = load_lexicon(res.lexicon_dir / "bias_cues.tsv").entries
+        art_results, art_feats = tsb.featurize(res, basil, cues, inner=res.sentence_bias)
+    else:
+        art_results, art_feats = analyse_texts(res, [(a.text, None, a.outlet) for a in corpus]), None
     t_art = time.time() - t0
     flat = [(k, j) for k, a in enumerate(basil) for j in range(len(a.sentences))]
     t1 = time.time()
@@ -120,6 +131,9 @@ def main(argv=None) -> int:
     hl = bingliu_words(args.evaldata)
     tok = res.nlp.tokenizer
     sent_hl = [hl_density(tok, hl, basil[k].sentences[j]) for k, j in flat]
+    has_model = art_feats is not None
+    sent_sb_alone = [r["sentence_loadedness"]["max"] if has_model else None for r in sent_results]
+    sent_sb_article = [res.sentence_bias.score_features(art_feats[k][j]) if has_model else None for k, j in flat]
     art_hl = [hl_density(tok, hl, a.text) for a in basil]
     art_words = [article_words(res, c.text, r) for c, r in zip(corpus, art_results)]
 
@@ -149,10 +163,19 @@ def main(argv=None) -> int:
                               "auc_framing_index": auc_of([sent_fi[i] for i in s_ix], s_y),
                               "auc_loaded_weighted_density": auc_of(
                                   [sent_results[i]["loaded_terms"]["weighted_density"] for i in s_ix], s_y),
+                              "auc_loaded_density": auc_of(
+                                  [sent_results[i]["loaded_terms"]["density"] for i in s_ix], s_y),
+                              "auc_sentence_bias_alone": auc_of([sent_sb_alone[i] for i in s_ix], s_y)
+                              if has_model else None,
+                              "auc_sentence_bias_in_article": auc_of([sent_sb_article[i] for i in s_ix], s_y)
+                              if has_model else None,
                               "auc_baseline_hu_liu_density": auc_of([sent_hl[i] for i in s_ix], s_y)},
                 "articles": {"n": len(a_ix), "above_median": sum(a_y), "median_lex_per_1000": round(med, 3),
                              "auc_framing_index": auc_of([art_fi[k] for k in a_ix], a_y),
                              "auc_baseline_hu_liu_density": auc_of([art_hl[k] for k in a_ix], a_y),
+                             "auc_loadedness_mean": auc_of(
+                                 [art_results[k]["sentence_loadedness"]["mean"] for k in a_ix], a_y)
+                             if has_model else None,
                              "event_pairs": pairs, "concordant_framing_index": conc_fi,
                              "concordant_baseline_hu_liu_density": conc_hl},
             }
@@ -175,10 +198,14 @@ def main(argv=None) -> int:
     for cal_name, block in report["results"].items():
         print(f"\npercentile baseline: {cal_name}")
         print(f"  {'':22s} {'held-out 2013-14':>18s} {'dev 2010-12':>12s}")
-        rows = [("sentences", "auc_framing_index", "sentence AUC, index"),
-                ("sentences", "auc_loaded_weighted_density", "sentence AUC, loaded"),
+        rows = [("sentences", "auc_sentence_bias_alone", "sentence AUC, model"),
+                ("sentences", "auc_sentence_bias_in_article", "sentence AUC, model*"),
+                ("sentences", "auc_framing_index", "sentence AUC, index"),
+                ("sentences", "auc_loaded_weighted_density", "sentence AUC, loaded w"),
+                ("sentences", "auc_loaded_density", "sentence AUC, loaded"),
                 ("sentences", "auc_baseline_hu_liu_density", "sentence AUC, Hu&Liu"),
                 ("articles", "auc_framing_index", "article AUC, index"),
+                ("articles", "auc_loadedness_mean", "article AUC, l.mean"),
                 ("articles", "auc_baseline_hu_liu_density", "article AUC, Hu&Liu"),
                 ("articles", "concordant_framing_index", "event order, index"),
                 ("articles", "concordant_baseline_hu_liu_density", "event order, Hu&Liu")]
@@ -186,6 +213,8 @@ def main(argv=None) -> int:
             vals = [block[s][level][key] for s in SPLITS]
             print(f"  {label:22s} " + " ".join(f"{v:>15.3f}   " if v is not None else f"{'n/a':>15s}   "
                                                 for v in vals))
+    print("  (model: sentence analysed alone, max sentence score; model*: its span in the article's parse; "
+          "l.mean: mean sentence score of the article)")
     s = report["slant_heldout"]
     print(f"\nslant (2010-12 vocabularies): closest outlet is the article's own for {s['closest_is_own_outlet']:.3f} "
           f"of {s['articles']} held-out articles (chance {s['chance']:.3f})")

@@ -248,6 +248,21 @@ class CalibratedSchema(Schema):
     slant = fields.Dict()
 
 
+class LoadedSentenceSchema(SpanSchema):
+    score = fields.Float(metadata={"description": "Probability that the sentence carries lexical bias."})
+
+
+class SentenceLoadednessSchema(Schema):
+    """Per-sentence probability of lexical bias (service/analysis/sentence_bias.py)."""
+
+    mean = fields.Float(metadata={"description": "Mean sentence score."})
+    max = fields.Float(metadata={"description": "Highest sentence score."})
+    share_above = fields.Float(metadata={"description": "Share of sentences scoring at or above the threshold."})
+    threshold = fields.Float(metadata={"description": "Score from which a sentence is listed (best F1 in training)."})
+    sentences = fields.List(fields.Nested(LoadedSentenceSchema),
+                            metadata={"description": "Only the sentences at or above the threshold."})
+
+
 class AnalysisSchema(Schema):
     """The result of POST /api/v1/analyze."""
 
@@ -261,6 +276,7 @@ class AnalysisSchema(Schema):
     actors = fields.List(fields.Nested(ActorSchema))
     targets = fields.List(fields.Nested(TargetResultSchema))
     calibrated = fields.Nested(CalibratedSchema)
+    sentence_loadedness = fields.Nested(SentenceLoadednessSchema)
     lexicon_version = fields.String()
     notes = fields.List(fields.String())
 
@@ -284,9 +300,12 @@ class LexiconsSchema(Schema):
     chrome_rules = fields.Dict()
     nlp = fields.Dict()
     target_sentiment = fields.Dict()
+    sentence_bias = fields.Dict()
     calibration = fields.Dict()
 
 
 class HealthSchema(Schema):
     status = fields.String()
     lexicon_version = fields.String()
+
+

@@ -40,7 +40,7 @@ NAMES = {"Fox News": ["Fox", "Fox News Channel", "foxnews.com", "fox"],
          "HuffPost": ["Huffington Post", "The Huffington Post", "huffingtonpost.com", "hpo"],
          "The Moscow Times": ["Moscow Times"], "Breitbart News": ["Breitbart"], "Al Jazeera": ["Al Jazeera English"]}
 # Components the index may weigh: every metric where "more" plausibly means "more framed".
-CANDIDATES = ("loaded_weighted_density", "loaded_density", "booster_rate", "loaded_attribution_rate",
+CANDIDATES = ("loadedness_mean", "loadedness_max", "loaded_weighted_density", "loaded_density", "booster_rate", "loaded_attribution_rate",
               "scare_quote_rate", "actor_sentiment_spread", "exclamation_rate", "question_rate", "first_person_rate")
 
 

@@ -40,21 +40,27 @@ METRICS = (
     ("exclamation_rate", ("voice", "exclamations", "rate")),
     ("actor_sentiment_spread", None),
     ("flesch_kincaid_grade", ("readability", "flesch_kincaid_grade")),
+    # Sentence loadedness (sentence_bias.py): mean and highest per-sentence probability of lexical bias.
+    ("loadedness_mean", ("sentence_loadedness", "mean")),
+    ("loadedness_max", ("sentence_loadedness", "max")),
 )
 
 # Framing index: a weighted mean of the components' pooled percentiles, so 50 is a typical article on every
 # weighted component and 100 is beyond the reference's top on all of them. The weights are the coefficients of a
 # logistic regression constrained to be non-negative (L2 1.0, on percentile/100) of "annotated lexical-bias span
 # density above the median", fitted on the 90 BASIL 2010-2012 articles (Fan et al., EMNLP 2019; 2013-2014 held
-# out) by tools/build_profiles.py --fit-weights, rescaled to sum to 1 and rounded. Components the fit gave no weight
-# are still shown beside the index with weight 0. Fit and figures: docs/calibration.md.
+# out) by tools/build_profiles.py --fit-weights, rescaled to sum to 1 and rounded. The loadedness components are
+# the sentence model's mean and highest sentence score (sentence_bias.py). Components the fit gave no weight are
+# still shown beside the index with weight 0. Fit and figures: docs/calibration.md.
 FRAMING_WEIGHTS = {
-    "loaded_weighted_density": 0.39,
-    "loaded_density": 0.22,
-    "loaded_attribution_rate": 0.11,
-    "actor_sentiment_spread": 0.10,
-    "booster_rate": 0.09,
-    "scare_quote_rate": 0.09,
+    "loadedness_max": 0.26,
+    "loaded_weighted_density": 0.21,
+    "loadedness_mean": 0.12,
+    "loaded_density": 0.10,
+    "actor_sentiment_spread": 0.09,
+    "loaded_attribution_rate": 0.09,
+    "scare_quote_rate": 0.08,
+    "booster_rate": 0.05,
     "exclamation_rate": 0.0,
     "question_rate": 0.0,
     "first_person_rate": 0.0,

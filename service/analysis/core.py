@@ -18,6 +18,7 @@ from .chrome import ChromeRules
 from .lexicon import ContextRules, Lexicon, TokenMatcher, load_lexicon_dir
 from .quotes import Quote, classify, find_quotes
 from .readability import Readability
+from .sentence_bias import SentenceBias, SentenceContext
 from .text import prepare
 
 DEFAULT_LEXICON_DIR = Path(__file__).resolve().parents[2] / "lexicons"
@@ -27,7 +28,12 @@ NLP_MAX_LENGTH = 2_000_000
 PER_THOUSAND = 1000.0
 # Speech cues besides attribution verbs that make a short quoted fragment a partial quote, not a scare quote.
 _SPEECH_CUES = {"according", "call", "describe", "dub", "term", "label", "brand", "quote", "say", "tell",
-                "write", "as saying", "consider"}
+                "write", "consider"}
+# spaCy's tokenizer splits affixes one character at a time, so a run of thousands of quotes, brackets or emoji
+# without a space costs quadratic time (tests/test_pathological.py). Runs longer than this get a space every this
+# many characters before parsing; no word or URL the analysis scores is this long, and offsets are unchanged.
+_MAX_RUN = 100
+_LONG_RUN = re.compile(r"\S{%d}" % _MAX_RUN)
 _FIRST_PERSON = {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"}
 _SECOND_PERSON = {"you", "your", "yours", "yourself", "yourselves"}
 
@@ -56,6 +62,7 @@ class Resources:
     context_rules: ContextRules | None = None
     version: str = ""
     calibration: object = None
+    sentence_bias: SentenceBias | None = None
 
     def describe(self) -> dict:
         """Return what is loaded, with counts and sources."""
@@ -69,6 +76,7 @@ class Resources:
                     "version": getattr(self.nlp, "meta", {}).get("version", ""),
                     "components": list(getattr(self.nlp, "pipe_names", []))},
             "target_sentiment": getattr(self.target_sentiment, "describe", lambda: {})(),
+            "sentence_bias": getattr(self.sentence_bias, "describe", lambda: {})(),
         }
 
 
@@ -138,9 +146,23 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
     from .calibration import Calibration
 
     resources.calibration = Calibration.from_dir(lexicon_dir / "outlets")
+    sentence_model = lexicon_dir / "models" / "sentence_bias.json"
+    if sentence_model.is_file():  # optional: without it the result has no sentence_loadedness
+        cues = lexicons["bias_cues"].entries if "bias_cues" in lexicons else []
+        resources.sentence_bias = SentenceBias.from_file(sentence_model, vader.lexicon, cues)
     if "context_rules" in lexicons:
         resources.context_rules = ContextRules(lexicons["context_rules"].entries)
     return resources
+
+
+def parse_text(text: str) -> str:
+    """Return the text spaCy parses: same length, with a space every _MAX_RUN characters of a non-space run."""
+    return _LONG_RUN.sub(lambda m: m.group(0)[:-1] + " ", text)
+
+
+def count_tokens(res: Resources, text: str) -> int:
+    """Return how many tokens the parser would see: the cost of analysing ``text`` is about linear in it."""
+    return len(res.nlp.tokenizer(parse_text(text)))
 
 
 def find_hits(res: Resources, name: str, doc) -> list:
@@ -191,7 +213,7 @@ def analyze_document(res: Resources, text: str, title: str | None = None, outlet
 
     # 3-4. Quotes, then one spaCy pass reused by every later step.
     quotes = find_quotes(work_text)
-    doc = res.nlp(work_text)
+    doc = res.nlp(parse_text(work_text))
     sent_starts = [s.start_char for s in doc.sents]
     sent_list = list(doc.sents)
 
@@ -199,21 +221,19 @@ def analyze_document(res: Resources, text: str, title: str | None = None, outlet
         k = max(bisect.bisect_right(sent_starts, offset) - 1, 0)
         return sent_list[k] if sent_list else None
 
+    # 5. Lexicon hits, matched once and shared by every score that reads them.
+    matches = {name: find_hits(res, name, doc) for name in ("loaded_terms", "hedges", "boosters")}
     attr_hits = [m for m in find_hits(res, "attribution_verbs", doc)
                  if m.j - m.i > 1 or doc[m.i].pos_ in ("VERB", "AUX")]
-    attr_starts = [m.start for m in attr_hits]
+    # Offsets of every speech cue (attribution verbs, "according", "called"...), so that "does this sentence carry
+    # a cue outside this quote" is four binary searches, not a walk over the sentence for every quote.
+    cues = sorted([m.start for m in attr_hits] + [tok.idx for tok in doc if tok.lemma_.lower() in _SPEECH_CUES])
 
     def has_attribution(s: int, e: int, skip: tuple[int, int]) -> bool:
-        lo = bisect.bisect_left(attr_starts, s)
-        for m in attr_hits[lo:]:
-            if m.start >= e:
-                break
-            if not (skip[0] <= m.start < skip[1]):
-                return True
-        for tok in doc.char_span(s, e, alignment_mode="expand") or []:
-            if tok.lemma_.lower() in _SPEECH_CUES and not (skip[0] <= tok.idx < skip[1]):
-                return True
-        return False
+        lo, hi = bisect.bisect_left(cues, s), bisect.bisect_left(cues, e)
+        in_lo = bisect.bisect_left(cues, skip[0], lo, hi)
+        in_hi = bisect.bisect_left(cues, skip[1], lo, hi)
+        return (in_lo - lo) + (hi - in_hi) > 0
 
     def quote_sentence(q: Quote):
         sent = sentence_at(q.start)
@@ -250,7 +270,7 @@ def analyze_document(res: Resources, text: str, title: str | None = None, outlet
     # 5. Loaded terms.
     loaded = []
     lex = res.lexicons.get("loaded_terms")
-    for m in find_hits(res, "loaded_terms", doc):
+    for m in matches["loaded_terms"]:
         qk = kind_at(m.start, m.end)
         loaded.append({"term": work_text[m.start:m.end], "entry": m.entry.term, "category": m.entry.category,
                        "weight": m.entry.weight, "source": m.entry.source or lex.meta.get("source", ""),
@@ -270,13 +290,14 @@ def analyze_document(res: Resources, text: str, title: str | None = None, outlet
     }
 
     # Voice markers.
-    voice = _voice(res, doc, quotes, in_speech, kind_at, attr_hits, sentences, words_own, words_total,
+    voice = _voice(doc, quotes, in_speech, matches, attr_hits, sentences, words_own, words_total,
                    words_quoted, rate, out_span)
 
     # 6. Actors and caller targets.
     actors = []
+    quote_tuples = _quote_tuples(quotes)
     for actor in res.actor_finder.find(doc, lambda s, e: in_speech(s, e)):
-        scored = [res.target_sentiment.score(doc, m.start, m.end, _quote_tuples(quotes)) for m in actor.mentions]
+        scored = [res.target_sentiment.score(doc, m.start, m.end, quote_tuples) for m in actor.mentions]
         sentiment = res.target_sentiment.aggregate(scored)
         sentiment["evidence"] = [_ev(e, out_span) for e in sentiment.get("evidence", [])]
         actors.append({
@@ -307,6 +328,14 @@ def analyze_document(res: Resources, text: str, title: str | None = None, outlet
     }
     if result_targets is not None:
         result["targets"] = result_targets
+    # --- Sentence loadedness (service/analysis/sentence_bias.py), before calibration, which reads it. ---
+    if res.sentence_bias is not None:
+        context = SentenceContext(loaded=matches["loaded_terms"], hedges=matches["hedges"],
+                                  boosters=matches["boosters"], attribution=attr_hits,
+                                  scare=[(q.start, q.end) for q in quotes if q.kind == "scare"],
+                                  in_speech=in_speech)
+        result["sentence_loadedness"] = res.sentence_bias.loadedness(doc, sentences, context, out_span)
+    # --- end sentence loadedness ---
     if res.calibration is not None:
         result["calibrated"] = res.calibration.calibrate(result, outlet, tokens=doc)
     return result
@@ -330,13 +359,13 @@ def _dedupe_labels(labels: list[dict]) -> list[dict]:
     return sorted(out, key=lambda l: l["start"])
 
 
-def _voice(res, doc, quotes, in_speech, kind_at, attr_hits, sentences, words_own, words_total, words_quoted,
+def _voice(doc, quotes, in_speech, matches, attr_hits, sentences, words_own, words_total, words_quoted,
            rate, out_span) -> dict:
     text = doc.text  # Doc.text joins every token on each access: read it once, not once per hit
 
     def lexicon_hits(name):
         hits = []
-        for m in find_hits(res, name, doc):
+        for m in matches[name]:
             hits.append({"term": text[m.start:m.end], "entry": m.entry.term, "category": m.entry.category,
                          **out_span(m.start, m.end), "in_quote": in_speech(m.start, m.end)})
         return hits
@@ -438,8 +467,10 @@ def _notes(doc, words: int) -> list[str]:
         return notes
     alpha = [t for t in doc if t.is_alpha]
     ascii_share = sum(t.text.isascii() for t in alpha) / len(alpha) if alpha else 1.0
-    # Below half ASCII letters the text is very likely not English; lexicons and baselines are English-only.
-    if ascii_share < 0.5:
+    stop_share = sum(t.is_stop for t in alpha) / len(alpha) if alpha else 1.0
+    # Below half ASCII letters the text is very likely not in a Latin script; and English prose has 40-50% stop
+    # words (spaCy's English list), while German, French or Spanish prose has well under 20% of English ones.
+    if ascii_share < 0.5 or (len(alpha) >= 20 and stop_share < 0.2):
         notes.append("The text does not look like English; lexicons and baselines are calibrated for English.")
     if words < 50:
         notes.append("Fewer than 50 words: rates per 1,000 words are unstable at this length.")

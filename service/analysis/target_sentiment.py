@@ -330,6 +330,11 @@ class TargetSentiment:
         with Path(path).open(encoding="utf-8") as fh:
             return cls(json.load(fh), vader_lexicon)
 
+    def describe(self) -> dict:
+        """Return the model's provenance and size, for /api/v1/lexicons."""
+        keys = ("name", "description", "source", "source_url", "license", "version", "trained", "n_train_targets")
+        return {**{k: self.header[k] for k in keys if k in self.header}, "weights": len(self.weights)}
+
     def _neutral(self, in_quote=False) -> dict:
         return {"score": 0.0, "label": "neutral",
                 "probabilities": {"negative": 0.0, "neutral": 1.0, "positive": 0.0},

@@ -1,0 +1,216 @@
+"""Sentence loadedness: the probability that a sentence carries lexical bias, from cheap features of the parse.
+
+A logistic regression trained by tools/train_sentence_bias.py on BASIL 2010-2012 sentences (Fan et al., EMNLP
+2019: "has an annotated lexical-bias span") and shipped as lexicons/models/sentence_bias.json. At run time this
+module needs only the spaCy Doc the core already parsed, the core's lexicon matches, the VADER lexicon and the cue
+list lexicons/bias_cues.tsv: no scikit-learn, no neural model. One function builds the features for training and
+for scoring, so the two cannot drift apart.
+
+Features of a sentence (counts enter as log(1 + n), so a second hit adds less than the first):
+- loaded-term hits outside quoted speech, by category and summed entry weight; hits inside quoted speech;
+- VADER lexicon words (Hutto & Gilbert 2014; with lexicons/sentiment_news.tsv): positive and negative counts and
+  summed intensities (|valence| / 4), the strongest valence;
+- subjectivity cues: adjective and adverb shares, superlatives (JJS/RBS), comparatives (JJR/RBR), intensifiers,
+  exclamation and question marks, scare quotes;
+- hedges, boosters, neutral and loaded attribution verbs (the core's lexicons);
+- Recasens et al. (ACL 2013) cues: factive, assertive, implicative and report verbs, bias-lexicon lemmas;
+- the share of the sentence's words inside quoted speech, numbers and proper nouns, negations, log length;
+- optional sparse lemma features of adjectives, adverbs and verbs outside quoted speech (``lemma:<pos>:<lemma>``).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .lexicon import Entry, TokenMatcher
+
+LOADED_CATEGORIES = ("delegitimising", "emotive_intensifier", "euphemism", "loaded_modifier", "loaded_verb",
+                     "partisan_label", "pejorative_label")
+CUE_CATEGORIES = ("assertive", "bias_lexicon", "factive", "implicative", "intensifier", "report_verb")
+LEMMA_POS = frozenset({"ADJ", "ADV", "VERB"})
+# VADER's negation words (vaderSentiment 3.3.2 NEGATE, abridged) plus spaCy's split "n't".
+_NEGATIONS = frozenset("not no never none nobody nothing neither nor nowhere without n't cannot".split())
+_MATCHES_KEY = "framing.bias_cues"
+
+
+@dataclass
+class SentenceContext:
+    """What the core already found in the doc: lexicon matches (objects with start, end, entry) and quotes.
+
+    ``attribution`` matches carry ``entry.category`` "neutral" or "loaded"; ``scare`` holds (start, end) char
+    spans of scare quotes; ``in_speech(offset)`` says whether a character offset lies inside quoted speech.
+    """
+
+    loaded: list = field(default_factory=list)
+    hedges: list = field(default_factory=list)
+    boosters: list = field(default_factory=list)
+    attribution: list = field(default_factory=list)
+    scare: list = field(default_factory=list)
+    in_speech: Callable[[int], bool] = lambda offset: False
+
+
+def _bucket(items, starts: list[tuple[int, int]]) -> list[list]:
+    """Assign items (anything with ``start``) to the sentence whose [start, end) holds it."""
+    out = [[] for _ in starts]
+    if not starts:
+        return out
+    import bisect
+
+    keys = [s for s, _ in starts]
+    for item in items:
+        start = item[0] if isinstance(item, tuple) else item.start
+        k = bisect.bisect_right(keys, start) - 1
+        if k >= 0 and start < starts[k][1]:
+            out[k].append(item)
+    return out
+
+
+def _log(n: float) -> float:
+    return math.log1p(n)
+
+
+def sentence_features(sentences, context: SentenceContext, valences: dict[str, float], cue_matches,
+                      lemmas: bool = True) -> list[dict[str, float]]:
+    """Return one feature dict per sentence (spaCy Spans of one Doc, in text order, not overlapping)."""
+    bounds = [(s.start_char, s.end_char) for s in sentences]
+    loaded = _bucket(context.loaded, bounds)
+    hedges = _bucket(context.hedges, bounds)
+    boosters = _bucket(context.boosters, bounds)
+    attribution = _bucket(context.attribution, bounds)
+    scare = _bucket(context.scare, bounds)
+    cues = _bucket(cue_matches, bounds)
+    in_speech = context.in_speech
+    rows = []
+    for k, sent in enumerate(sentences):
+        f: dict[str, float] = {}
+        words = quoted = adj = adv = sup = comp = nums = propn = neg = 0
+        pos_n = neg_n = 0
+        pos_sum = neg_sum = strongest = 0.0
+        for tok in sent:
+            if not (tok.is_alpha or tok.like_num):
+                continue
+            words += 1
+            speech = in_speech(tok.idx)
+            quoted += speech
+            tag, pos = tok.tag_, tok.pos_
+            adj += pos == "ADJ"
+            adv += pos == "ADV"
+            sup += tag in ("JJS", "RBS")
+            comp += tag in ("JJR", "RBR")
+            nums += tok.like_num
+            propn += pos == "PROPN"
+            low = tok.lower_
+            neg += low in _NEGATIONS
+            if pos != "PROPN":
+                v = valences.get(low)
+                if v is None:
+                    v = valences.get(tok.lemma_.lower())
+                if v:
+                    if v > 0:
+                        pos_n += 1
+                        pos_sum += v / 4
+                    else:
+                        neg_n += 1
+                        neg_sum += -v / 4
+                    strongest = max(strongest, abs(v) / 4)
+            if lemmas and pos in LEMMA_POS and not speech:
+                key = f"lemma:{pos.lower()}:{tok.lemma_.lower()}"
+                f[key] = 1.0
+        share = 1.0 / words if words else 0.0
+        own = [m for m in loaded[k] if not in_speech(m.start)]
+        for cat in LOADED_CATEGORIES:
+            f[f"loaded_{cat}"] = _log(sum(m.entry.category == cat for m in own))
+        f["loaded_weight"] = _log(sum(m.entry.weight for m in own))
+        f["loaded_max_weight"] = max((m.entry.weight for m in own), default=0.0)
+        f["loaded_in_quote"] = _log(len(loaded[k]) - len(own))
+        f["vader_pos"] = _log(pos_n)
+        f["vader_neg"] = _log(neg_n)
+        f["vader_pos_intensity"] = pos_sum
+        f["vader_neg_intensity"] = neg_sum
+        f["vader_max"] = strongest
+        f["adj_share"] = adj * share
+        f["adv_share"] = adv * share
+        f["superlatives"] = _log(sup)
+        f["comparatives"] = _log(comp)
+        f["num_share"] = nums * share
+        f["propn_share"] = propn * share
+        f["negations"] = _log(neg)
+        text = sent.text.rstrip()
+        f["exclamation"] = float("!" in text)
+        f["question"] = float(text.endswith("?"))
+        f["scare_quotes"] = _log(len(scare[k]))
+        f["hedges"] = _log(sum(not in_speech(m.start) for m in hedges[k]))
+        f["boosters"] = _log(sum(not in_speech(m.start) for m in boosters[k]))
+        own_attr = [m for m in attribution[k] if not in_speech(m.start)]
+        f["attribution_neutral"] = _log(sum(m.entry.category == "neutral" for m in own_attr))
+        f["attribution_loaded"] = _log(sum(m.entry.category != "neutral" for m in own_attr))
+        own_cues = [m for m in cues[k] if not in_speech(m.start)]
+        for cat in CUE_CATEGORIES:
+            f[f"cue_{cat}"] = _log(sum(m.entry.category == cat for m in own_cues))
+        f["quoted_share"] = quoted * share
+        f["mostly_quoted"] = float(words > 0 and quoted * 2 > words)
+        f["log_words"] = _log(words)
+        rows.append(f)
+    return rows
+
+
+class SentenceBias:
+    """The shipped sentence model: feature weights, intercept, flag threshold and provenance header."""
+
+    def __init__(self, model: dict, valences: dict[str, float] | None = None, cues: list[Entry] | None = None):
+        self.header = model.get("header", {})
+        self.weights: dict[str, float] = {k: float(v) for k, v in model["weights"].items()}
+        self.intercept = float(model["intercept"])
+        self.threshold = float(model.get("threshold", 0.5))
+        self.lemmas = any(k.startswith("lemma:") for k in self.weights)
+        self.valences = {k.lower(): float(v) for k, v in (valences or {}).items()
+                         if isinstance(v, (int, float)) and " " not in k}
+        self.cue_matcher = TokenMatcher([e for e in (cues or []) if e.category in CUE_CATEGORIES])
+
+    @classmethod
+    def from_file(cls, path: str | Path, valences: dict[str, float] | None = None,
+                  cues: list[Entry] | None = None) -> "SentenceBias":
+        """Load the model JSON; ``valences`` is the VADER lexicon, ``cues`` the lexicons/bias_cues.tsv entries."""
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")), valences, cues)
+
+    def describe(self) -> dict:
+        """Return the model's provenance and size."""
+        keys = ("name", "version", "source", "license", "cv_auc")
+        return {**{k: self.header.get(k) for k in keys if k in self.header}, "features": len(self.weights),
+                "threshold": self.threshold}
+
+    def features(self, doc, sentences, context: SentenceContext) -> list[dict[str, float]]:
+        """Return the feature dicts of ``sentences`` (Spans of ``doc``), as training sees them."""
+        cache = getattr(doc, "user_data", None)
+        matches = cache.get(_MATCHES_KEY) if cache is not None else None
+        if matches is None:
+            matches = self.cue_matcher.find(doc)
+            if cache is not None:
+                cache[_MATCHES_KEY] = matches
+        return sentence_features(sentences, context, self.valences, matches, self.lemmas)
+
+    def score_features(self, feats: dict[str, float]) -> float:
+        """Return the probability of lexical bias for one feature dict."""
+        z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        z = max(-30.0, min(30.0, z))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def score_sentences(self, doc, sentences, context: SentenceContext) -> list[float]:
+        """Return each sentence's probability of carrying lexical bias, in [0, 1]."""
+        return [round(self.score_features(f), 4) for f in self.features(doc, sentences, context)]
+
+    def loadedness(self, doc, sentences, context: SentenceContext, out_span) -> dict:
+        """Return the result block: mean, max, share above the threshold and the sentences above it.
+
+        ``out_span(start, end)`` maps doc offsets to offsets in the submitted text (the core's out_span).
+        """
+        scores = self.score_sentences(doc, sentences, context)
+        above = [(s, p) for s, p in zip(sentences, scores) if p >= self.threshold]
+        n = len(scores)
+        return {"mean": round(sum(scores) / n, 4) if n else 0.0, "max": max(scores, default=0.0),
+                "share_above": round(len(above) / n, 4) if n else 0.0, "threshold": self.threshold,
+                "sentences": [{**out_span(s.start_char, s.start_char + len(s.text.rstrip())), "score": p}
+                              for s, p in above]}

@@ -1,0 +1,88 @@
+"""Behaviour tests for service/analysis/sentence_bias.py with the real model file and hand-made sentences."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from service.analysis import analyze_document
+from service.analysis.sentence_bias import SentenceBias, SentenceContext
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL_PATH = ROOT / "lexicons" / "models" / "sentence_bias.json"
+
+LOADED = "The corrupt regime's thugs brutally crushed the heroic protesters."
+NEUTRAL = "The ministers met in Rome on Tuesday to discuss trade."
+
+
+@pytest.fixture(scope="module")
+def model(resources) -> SentenceBias:
+    assert resources.sentence_bias is not None, "lexicons/models/sentence_bias.json was not loaded"
+    return resources.sentence_bias
+
+
+def sentence_score(resources, text: str) -> float:
+    """Return the model's score of a one-sentence text analysed by the core."""
+    return analyze_document(resources, text)["sentence_loadedness"]["max"]
+
+
+def test_model_file_has_provenance_header():
+    header = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["header"]
+    for key in ("name", "description", "source", "license", "version", "features", "cv_auc"):
+        assert header.get(key), f"model header lacks {key}"
+    assert header["name"] == "sentence_bias"
+    assert 0.5 < header["cv_auc"] <= 1.0
+
+
+def test_loaded_sentence_scores_above_neutral(resources):
+    assert sentence_score(resources, LOADED) > sentence_score(resources, NEUTRAL)
+
+
+@pytest.mark.parametrize("text", [LOADED, NEUTRAL, "Wow!", "“This is an outrage,” he said.", "12 34 56."])
+def test_scores_are_probabilities(resources, model, text):
+    doc = resources.nlp(text)
+    scores = model.score_sentences(doc, list(doc.sents), SentenceContext())
+    assert scores and all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_result_block_offsets_point_into_the_text(resources):
+    text = f"{NEUTRAL}\n\n{LOADED} {NEUTRAL}"
+    block = analyze_document(resources, text)["sentence_loadedness"]
+    assert set(block) == {"mean", "max", "share_above", "threshold", "sentences"}
+    assert 0 <= block["mean"] <= block["max"] <= 1 and 0 <= block["share_above"] <= 1
+    assert block["sentences"], "the loaded sentence should be flagged"
+    for s in block["sentences"]:
+        assert s["score"] >= block["threshold"]
+        assert 0 <= s["start"] < s["end"] <= len(text)
+    assert any(text[s["start"]:s["end"]] == LOADED for s in block["sentences"])
+
+
+def test_offsets_map_back_through_html(resources):
+    html = f"<p>{NEUTRAL}</p><p><b>{LOADED}</b></p>"
+    block = analyze_document(resources, html)["sentence_loadedness"]
+    spans = [html[s["start"]:s["end"]] for s in block["sentences"]]
+    assert any("corrupt regime" in s and "protesters." in s for s in spans)
+
+
+def test_deterministic(resources):
+    text = f"{LOADED} {NEUTRAL}"
+    assert analyze_document(resources, text)["sentence_loadedness"] == \
+        analyze_document(resources, text)["sentence_loadedness"]
+
+
+def test_empty_text_has_an_empty_block(resources):
+    block = analyze_document(resources, "   ")["sentence_loadedness"]
+    assert block["sentences"] == [] and block["mean"] == 0.0
+
+
+def test_missing_model_skips_the_block(tmp_path, resources):
+    from dataclasses import replace
+
+    assert "sentence_loadedness" not in analyze_document(replace(resources, sentence_bias=None), NEUTRAL)
+
+
+def test_api_returns_the_block(client):
+    resp = client.post("/api/v1/analyze", json={"text": f"{NEUTRAL} {LOADED}"})
+    assert resp.status_code == 200, resp.get_json()
+    assert "sentence_loadedness" in resp.get_json()

@@ -1,0 +1,340 @@
+"""Train the sentence loadedness model on BASIL 2010-2012 sentences and write it as JSON.
+
+    .venv/bin/python tools/train_sentence_bias.py [--evaldata DIR] [--out FILE] [--cues-only]
+
+Also (re)writes lexicons/bias_cues.tsv, the cue list the features read, derived from the Recasens et al. (ACL 2013)
+lists in evaldata/lexicon-sources/recasens2013 and VADER's booster words.
+
+Label: the sentence (BASIL title or body sentence) holds at least one annotated lexical-bias span (Fan et al.,
+EMNLP 2019). Each article is analysed whole by the core, as the service sees it; the model's features are then read
+for each BASIL sentence's span of that parse, so training and scoring share one feature function
+(service/analysis/sentence_bias.py). Only 2010-2012 is read for fitting and model selection: the L2 strength,
+whether sparse lemma features help and how strongly they are shrunk are chosen by 5-fold cross-validation grouped
+by event (the three outlets' articles on one event never straddle folds). 2013-2014 is for bench/calibration.py.
+Training needs scikit-learn (1.9.1 was used); the service does not. Deterministic: same data, same file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+for p in (ROOT, ROOT / "tools"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+import build_profiles as bp  # noqa: E402
+
+from service.analysis.lexicon import load_lexicon  # noqa: E402
+from service.analysis.sentence_bias import SentenceBias, sentence_features  # noqa: E402
+from service.analysis.text import prepare  # noqa: E402
+
+OUT = ROOT / "lexicons" / "models" / "sentence_bias.json"
+CUES = ROOT / "lexicons" / "bias_cues.tsv"
+VERSION = "2026.11.24"
+C_GRID = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
+# Lemma columns are multiplied by this before fitting: a smaller scale is a stronger L2 penalty on them alone.
+# 0 = no lemma features.
+LEMMA_SCALES = (0.0, 0.5, 1.0)
+MIN_LEMMA_COUNT = (3, 5)
+# Lemma features are kept only if they beat the dense-only model's CV AUC by this much (they cost model size).
+LEMMA_MIN_GAIN = 0.005
+FOLDS = 5
+# VADER 3.3.2 BOOSTER_DICT words that raise intensity (B_INCR), minus comparatives and the vaguest fillers.
+_NOT_INTENSIFIERS = {"more", "most", "so", "less", "little"}
+CUE_PRIORITY = ("factive", "implicative", "assertive", "report_verb", "intensifier", "bias_lexicon")
+CUE_FILES = {"factive": "factives_hooper1975.txt", "implicative": "implicatives_karttunen1971.txt",
+             "assertive": "assertives_hooper1975.txt", "report_verb": "report_verbs.txt",
+             "bias_lexicon": "bias-lexicon_og.txt"}
+CUE_SOURCE = {"factive": "hooper1975", "assertive": "hooper1975", "implicative": "karttunen1971",
+              "report_verb": "recasens2013", "bias_lexicon": "recasens2013", "intensifier": "vader"}
+
+
+def build_cues(evaldata: Path, path: Path = CUES) -> Path:
+    """Write lexicons/bias_cues.tsv from the Recasens et al. 2013 lists and VADER's intensifying boosters."""
+    from vaderSentiment.vaderSentiment import B_INCR, BOOSTER_DICT
+
+    src = evaldata / "lexicon-sources" / "recasens2013"
+    lists: dict[str, set[str]] = {}
+    for cat, name in CUE_FILES.items():
+        words = set()
+        for line in (src / name).read_text(encoding="utf-8").splitlines():
+            w = line.strip().lower()
+            if w and not w.startswith("#"):
+                words.add(w)
+        lists[cat] = words
+    lists["intensifier"] = {w for w, v in BOOSTER_DICT.items() if v == B_INCR and w not in _NOT_INTENSIFIERS
+                            and "-" not in w and not w.startswith(("f", "uber", "hella"))}
+    chosen: dict[str, str] = {}
+    for cat in CUE_PRIORITY:  # a word in several lists keeps the first category of CUE_PRIORITY
+        for w in lists[cat]:
+            chosen.setdefault(w, cat)
+    header = [
+        "# name: bias_cues",
+        "# description: Cue words of subjective or biased language for the sentence loadedness features "
+        "(service/analysis/sentence_bias.py). Categories: factive, assertive, implicative, report_verb (verbs that "
+        "presuppose or assert the truth of their complement, or report speech), intensifier (words that raise "
+        "intensity), bias_lexicon (lemmas of Wikipedia neutrality edits). A word in several source lists keeps the "
+        "first of: " + ", ".join(CUE_PRIORITY),
+        "# source: hooper1975 = Hooper 1975 factives and assertives, karttunen1971 = Karttunen 1971 implicatives, "
+        "recasens2013 = report verbs and bias lexicon, all as distributed by Recasens, Danescu-Niculescu-Mizil & "
+        "Jurafsky 2013 (ACL); vader = VADER 3.3.2 BOOSTER_DICT intensifying words (Hutto & Gilbert 2014), minus "
+        + ", ".join(sorted(_NOT_INTENSIFIERS)) + " and profanities",
+        "# source_url: https://nlp.stanford.edu/pubs/neutrality.pdf",
+        "# license: Recasens et al. 2013 lists: no licence stated, used with citation; VADER: MIT",
+        f"# version: {VERSION}",
+        "# built by tools/train_sentence_bias.py (build_cues); do not edit by hand",
+        "term\tcategory\tweight\tsource",
+    ]
+    lines = [f"{w}\t{c}\t1.0\t{CUE_SOURCE[c]}" for w, c in sorted(chosen.items())]
+    path.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+    return path
+
+
+class _Recorder:
+    """Stands in for the sentence model inside the core, keeps each article's doc and context, and delegates to
+    ``inner`` (the shipped model) when given."""
+
+    def __init__(self, inner=None):
+        self.inner = inner
+        self.seen = []
+
+    def loadedness(self, doc, sentences, context, out_span) -> dict:
+        self.seen.append((doc, context))
+        if self.inner is not None:
+            return self.inner.loadedness(doc, sentences, context, out_span)
+        return {"mean": 0.0, "max": 0.0, "share_above": 0.0, "threshold": 1.0, "sentences": []}
+
+
+def sentence_offsets(art: bp.BasilArticle) -> list[tuple[int, int]]:
+    """Return each BASIL sentence's [start, end) in ``art.text`` (title line, then paragraphs)."""
+    text = art.text
+    out, pos = [], 0
+    for s in art.sentences:
+        k = text.find(s, pos)
+        if k < 0:
+            raise ValueError(f"{art.path}: sentence not found in the article text")
+        out.append((k, k + len(s)))
+        pos = k + len(s)
+    return out
+
+
+def featurize(res, articles, cue_entries, inner=None) -> tuple[list[dict], list[list[dict]]]:
+    """Analyse each article with the core; return the results and, per article, per BASIL sentence, its features.
+
+    ``inner``: the sentence model the results should carry (None: the results get an empty placeholder).
+    """
+    from dataclasses import replace
+
+    from service.calibrate import analyse_texts
+
+    recorder = _Recorder(inner)
+    rec_res = replace(res, sentence_bias=recorder)
+    results = analyse_texts(rec_res, [(a.text, None, bp.OUTLETS[a.outlet]) for a in articles])
+    model = SentenceBias({"weights": {}, "intercept": 0.0}, res.vader.lexicon, cue_entries)
+    out = []
+    for art, (doc, context) in zip(articles, recorder.seen):
+        prep = prepare(art.text)
+        spans = []
+        for s, e in sentence_offsets(art):
+            mapped = prep.from_raw(s, e)
+            span = doc.char_span(*mapped, alignment_mode="expand") if mapped else None
+            spans.append(span if span is not None else doc[0:0])
+        # Sentences of one article never overlap; sentence_features buckets matches by span start.
+        cues = model.cue_matcher.find(doc)
+        out.append(sentence_features(spans, context, model.valences, cues, lemmas=True))
+    return results, out
+
+
+class Design:
+    """Dense features standardised on the training rows plus binary lemma columns scaled by ``lemma_scale``."""
+
+    def __init__(self, rows: list[dict], lemma_scale: float, min_count: int):
+        self.dense = sorted(k for k in rows[0] if not k.startswith("lemma:"))
+        counts = Counter(k for r in rows for k in r if k.startswith("lemma:"))
+        self.lemmas = sorted(k for k, n in counts.items() if n >= min_count) if lemma_scale > 0 else []
+        D = np.array([[r.get(k, 0.0) for k in self.dense] for r in rows])
+        self.mean = D.mean(axis=0)
+        self.sd = D.std(axis=0)
+        self.sd[self.sd == 0] = 1.0
+        self.scale = lemma_scale
+        self.index = {k: i for i, k in enumerate(self.lemmas)}
+
+    def matrix(self, rows: list[dict]) -> np.ndarray:
+        D = (np.array([[r.get(k, 0.0) for k in self.dense] for r in rows]) - self.mean) / self.sd
+        L = np.zeros((len(rows), len(self.lemmas)))
+        for i, r in enumerate(rows):
+            for k in r:
+                j = self.index.get(k)
+                if j is not None:
+                    L[i, j] = self.scale
+        return np.hstack([D, L])
+
+    def raw_weights(self, coef: np.ndarray, intercept: float) -> tuple[dict[str, float], float]:
+        """Fold the standardisation and lemma scale into weights on the raw features."""
+        nd = len(self.dense)
+        w = {k: coef[i] / self.sd[i] for i, k in enumerate(self.dense)}
+        b = intercept - sum(coef[i] * self.mean[i] / self.sd[i] for i in range(nd))
+        for k, j in self.index.items():
+            w[k] = coef[nd + j] * self.scale
+        return w, b
+
+
+def auc(y, s) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, s))
+
+
+def fit(X, y, C):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=5000, solver="lbfgs").fit(X, y)
+
+
+def cross_validate(rows, y, groups, C, scale, min_count) -> tuple[float, np.ndarray]:
+    """Return the pooled out-of-fold AUC and the out-of-fold linear scores (folds grouped by event)."""
+    from sklearn.model_selection import GroupKFold
+
+    oof = np.zeros(len(y))
+    for tr, te in GroupKFold(n_splits=FOLDS).split(rows, y, groups):
+        design = Design([rows[i] for i in tr], scale, min_count)
+        model = fit(design.matrix([rows[i] for i in tr]), y[tr], C)
+        oof[te] = model.decision_function(design.matrix([rows[i] for i in te]))
+    return auc(y, oof), oof
+
+
+def f1_threshold(y, p) -> float:
+    """Return the probability threshold of best F1 on out-of-fold predictions, rounded to 0.01."""
+    best, best_t = -1.0, 0.5
+    for t in np.arange(0.05, 0.95, 0.01):
+        flag = p >= t
+        tp = float(np.sum(flag & (y == 1)))
+        if tp == 0:
+            continue
+        prec, rec = tp / flag.sum(), tp / y.sum()
+        f1 = 2 * prec * rec / (prec + rec)
+        if f1 > best + 1e-9:
+            best, best_t = f1, round(float(t), 2)
+    return best_t
+
+
+def main(argv=None) -> int:
+    """Build the cue list, featurise BASIL 2010-2012, choose hyper-parameters by grouped CV, write the model."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--evaldata", type=Path, default=bp.EVALDATA)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--cues-only", action="store_true", help="only rewrite lexicons/bias_cues.tsv")
+    args = ap.parse_args(argv)
+
+    print("wrote", build_cues(args.evaldata).relative_to(ROOT))
+    if args.cues_only:
+        return 0
+    from service.analysis import load_resources
+
+    res = load_resources()
+    cue_entries = load_lexicon(CUES).entries
+    articles = bp.load_basil(args.evaldata, bp.TRAIN_YEARS)
+    _, feats = featurize(res, articles, cue_entries)
+    rows, y, groups = [], [], []
+    for art, fs in zip(articles, feats):
+        for f, n in zip(fs, art.lex):
+            rows.append(f)
+            y.append(int(n > 0))
+            groups.append(art.event)
+    y = np.array(y)
+    print(f"BASIL 2010-2012: {len(articles)} articles, {len(rows)} sentences, {int(y.sum())} with a lexical span")
+
+    grid = []
+    print("grid (5-fold CV grouped by event, pooled out-of-fold AUC):")
+    for scale in LEMMA_SCALES:
+        for min_count in (MIN_LEMMA_COUNT if scale > 0 else MIN_LEMMA_COUNT[:1]):
+            for C in C_GRID:
+                score, _ = cross_validate(rows, y, groups, C, scale, min_count)
+                grid.append((round(score, 4), C, scale, min_count))
+                print(f"  C {C:<5} lemma scale {scale:<4} min count {min_count}: CV AUC {score:.4f}")
+    # Best CV AUC; ties go to stronger L2. Lemma features must beat the dense-only model by LEMMA_MIN_GAIN.
+    dense_best = max((g for g in grid if g[2] == 0), key=lambda g: (g[0], -g[1]))
+    lemma_best = max((g for g in grid if g[2] > 0), key=lambda g: (g[0], -g[2], -g[1], g[3]))
+    best = lemma_best if lemma_best[0] >= dense_best[0] + LEMMA_MIN_GAIN else dense_best
+    cv_auc, C, scale, min_count = best
+    dense_only = dense_best[0]
+    _, oof = cross_validate(rows, y, groups, C, scale, min_count)
+    # Strong L2 squeezes the probabilities towards the base rate; Platt scaling (Platt 1999) of the out-of-fold
+    # linear scores maps them back to calibrated probabilities without changing the ranking.
+    platt = fit(oof.reshape(-1, 1), y, 1e6)
+    slope, shift = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    threshold = f1_threshold(y, platt.predict_proba(oof.reshape(-1, 1))[:, 1])
+    design = Design(rows, scale, min_count)
+    model = fit(design.matrix(rows), y, C)
+    weights, intercept = design.raw_weights(slope * model.coef_[0], slope * float(model.intercept_[0]) + shift)
+    std = dict(zip(design.dense, slope * model.coef_[0][:len(design.dense)]))
+    print(f"chosen: C {C}, lemma scale {scale}, min count {min_count}: CV AUC {cv_auc:.4f} "
+          f"(dense features only: {dense_only:.4f}); threshold {threshold}")
+    for k in sorted(std, key=lambda k: -abs(std[k])):
+        print(f"  {k:28s} per-sd {std[k]:+.3f}  raw {weights[k]:+.4f}")
+    lem = sorted(((v, k) for k, v in weights.items() if k.startswith("lemma:")), reverse=True)
+    if lem:
+        print("  top lemmas:", ", ".join(f"{k[6:]} {v:+.2f}" for v, k in lem[:15]))
+        print("  bottom lemmas:", ", ".join(f"{k[6:]} {v:+.2f}" for v, k in lem[-10:]))
+
+    out = {
+        "header": {
+            "name": "sentence_bias",
+            "description": "Logistic regression for the probability that a news sentence carries lexical bias "
+                           "(holds an annotated lexical-bias span), over cheap features of the spaCy parse and the "
+                           "service's lexicons; see service/analysis/sentence_bias.py for the feature definitions.",
+            "source": "BASIL 2010-2012 (Fan et al., 'In Plain Sight', EMNLP 2019), sentence labels 'has a lexical-"
+                      "bias span'; research use, no licence stated; only derived weights are stored, no text",
+            "source_url": "https://github.com/launchnlp/BASIL",
+            "license": "BASIL: research use, cite the paper; model weights are project data",
+            "version": VERSION,
+            "trainer": "tools/train_sentence_bias.py, scikit-learn LogisticRegression (lbfgs, L2)",
+            "lexicons": "VADER 3.3.2 + lexicons/sentiment_news.tsv; lexicons/loaded_terms, hedges, boosters, "
+                        "attribution_verbs, bias_cues",
+            "features": {
+                "loaded_<category>, loaded_weight, loaded_max_weight, loaded_in_quote":
+                    "loaded-term hits outside quoted speech by category (log 1+n), summed and largest entry weight; "
+                    "hits inside quoted speech",
+                "vader_pos, vader_neg, vader_pos_intensity, vader_neg_intensity, vader_max":
+                    "lexicon word counts (log 1+n) and summed / largest |valence|/4, proper nouns excluded",
+                "adj_share, adv_share, superlatives, comparatives, num_share, propn_share, negations":
+                    "part-of-speech shares and counts",
+                "exclamation, question, scare_quotes": "punctuation and scare quotes",
+                "hedges, boosters, attribution_neutral, attribution_loaded": "the service's voice lexicons",
+                "cue_<category>": "lexicons/bias_cues.tsv categories outside quoted speech",
+                "quoted_share, mostly_quoted, log_words": "share of words in quoted speech, log(1 + words)",
+                "lemma:<pos>:<lemma>": (f"adjective, adverb and verb lemmas outside quoted speech seen in at least "
+                                        f"{min_count} training sentences" if scale > 0 else
+                                        "not used: sparse lemma features did not beat the dense features by "
+                                        f"{LEMMA_MIN_GAIN} CV AUC (see selection.grid)"),
+            },
+            "selection": {"folds": FOLDS, "grouped_by": "event", "C": C, "lemma_scale": scale,
+                          "min_lemma_count": min_count, "grid": [list(g) for g in sorted(grid)]},
+            "cv_auc": cv_auc,
+            "cv_auc_dense_features_only": dense_only,
+            "training": {"sentences": len(rows), "positive": int(y.sum()), "articles": len(articles),
+                         "years": list(bp.TRAIN_YEARS)},
+            "threshold_rule": "probability of best F1 on the cross-validated predictions",
+            "platt": {"slope": round(slope, 4), "intercept": round(shift, 4),
+                      "note": "weights and intercept already include this rescaling of the L2-fitted scores"},
+        },
+        "intercept": round(intercept, 6),
+        "threshold": threshold,
+        "weights": {k: round(float(v), 6) for k, v in sorted(weights.items()) if abs(v) >= 1e-6},
+        "weights_per_sd": {k: round(float(v), 4) for k, v in sorted(std.items())},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print("wrote", args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out,
+          f"({args.out.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
