@@ -6,7 +6,7 @@ import json
 from flask import Blueprint, current_app, jsonify, request
 from marshmallow import ValidationError
 
-from .analysis import AnalysisInputError, analyze_document
+from .analysis import AnalysisInputError, analyze_document, count_tokens
 from .errors import ApiError
 from .schemas import AnalysisSchema, AnalyzeRequestSchema, HealthSchema, LexiconsSchema
 
@@ -62,6 +62,21 @@ def analyze_request() -> dict:
     return load(AnalyzeRequestSchema(), json_body())
 
 
+def check_size(texts: list[str], fields: list[str]) -> None:
+    """413 when the texts of one request hold more tokens than FRAMING_MAX_TOKENS.
+
+    The analysis costs about linear time in tokens (bench/RESULTS.md); the limit keeps one request well inside the
+    worker timeout. Longer corpora go through the batch command, which has no limit.
+    """
+    limit = current_app.config["FRAMING_MAX_TOKENS"]
+    counts = [count_tokens(resources(), t) for t in texts]
+    if sum(counts) > limit:
+        worst = max(range(len(counts)), key=counts.__getitem__)
+        message = (f"The text holds {sum(counts)} tokens; one request may hold {limit} "
+                   "(FRAMING_MAX_TOKENS). Split it, or use the batch command.")
+        raise ApiError(413, "text_too_long", message, {fields[worst]: [f"{counts[worst]} tokens."]})
+
+
 def run_analysis(args: dict) -> dict:
     """Call the core; a target that does not fit the text is a 422 on that field."""
     try:
@@ -94,12 +109,14 @@ def analyze():
             application/json:
               schema: AnalysisSchema
         400: {content: {application/json: {schema: ErrorSchema}}, description: Malformed JSON or encoding}
-        413: {content: {application/json: {schema: ErrorSchema}}, description: Body over the size limit}
+        413: {content: {application/json: {schema: ErrorSchema}}, description: Body over the size limit, or text
+          over FRAMING_MAX_TOKENS tokens}
         415: {content: {application/json: {schema: ErrorSchema}}, description: Unsupported content type}
         422: {content: {application/json: {schema: ErrorSchema}}, description: Invalid fields}
     """
-    result = run_analysis(analyze_request())
-    return jsonify(AnalysisSchema().dump(result))
+    args = analyze_request()
+    check_size([args["text"]], ["text"])
+    return jsonify(AnalysisSchema().dump(run_analysis(args)))
 
 
 @bp.get("/api/v1/lexicons")

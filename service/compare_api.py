@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from .analysis.compare import compare
-from .api import json_body, load, run_analysis
+from .api import check_size, json_body, load, run_analysis
 from .errors import ApiError
 from .schemas_compare import DEFAULT_MAX_ARTICLES, ComparisonSchema, CompareRequestSchema
 
@@ -23,6 +23,7 @@ def run_comparison(data) -> dict:
     """
     args = load(CompareRequestSchema(max_articles=max_articles()), data)
     articles = args["articles"]
+    check_size([a["text"] for a in articles], [f"articles.{k}.text" for k in range(len(articles))])
     results = []
     for k, article in enumerate(articles):
         try:

@@ -45,6 +45,10 @@ def from_env() -> dict:
         # 1 MB, the body limit the product brief names; a long feature article is about 50 KB of text.
         "MAX_CONTENT_LENGTH": _int("FRAMING_MAX_BYTES", 1_000_000),
         "FRAMING_MAX_ARTICLES": _int("FRAMING_MAX_ARTICLES", 20),
+        # Tokens one request may analyse (all articles of a comparison together). The analysis runs at about 2,000
+        # to 4,000 tokens a second a worker here (bench/RESULTS.md), so 30,000 stays inside the 25 s worker timeout
+        # even on a loaded machine; that is about 25,000 words, or 20 articles of 1,200 words.
+        "FRAMING_MAX_TOKENS": _int("FRAMING_MAX_TOKENS", 30_000),
         "FRAMING_CORS_ORIGINS": _list("FRAMING_CORS_ORIGINS"),
         "FRAMING_API_KEYS": _list("FRAMING_API_KEYS"),
         "FRAMING_LEXICON_DIR": os.environ.get("FRAMING_LEXICON_DIR") or None,

@@ -20,9 +20,18 @@ class ApiError(Exception):
         self.fields = fields or {}
 
 
+def _string_keys(value):
+    """Return ``value`` with every dict key a string (marshmallow keys list items by int, JSON wants str)."""
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_string_keys(v) for v in value]
+    return value
+
+
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
     """Build the JSON error response."""
-    body = {"error": {"code": code, "message": message, "fields": fields or {},
+    body = {"error": {"code": code, "message": message, "fields": _string_keys(fields or {}),
                       "request_id": getattr(g, "request_id", None)}}
     return jsonify(body), status
 

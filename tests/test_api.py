@@ -190,3 +190,14 @@ def test_unexpected_error_is_json_500_without_traceback(app, monkeypatch):
     assert "secret" not in resp.get_data(as_text=True)
     assert "Traceback" not in resp.get_data(as_text=True)
     assert err["request_id"]
+
+
+def test_text_over_the_token_limit_is_413_before_analysis(app):
+    client = app.test_client()
+    app.config["FRAMING_MAX_TOKENS"] = 50
+    try:
+        err = assert_error(client.post("/api/v1/analyze", json={"text": "word " * 60}), 413, "text_too_long")
+        assert "FRAMING_MAX_TOKENS" in err["message"] and "text" in err["fields"]
+        assert client.post("/api/v1/analyze", json={"text": "word " * 40}).status_code == 200
+    finally:
+        app.config["FRAMING_MAX_TOKENS"] = 30_000

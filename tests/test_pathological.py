@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from service.analysis.core import parse_text
+
 ROOT = Path(__file__).resolve().parents[1]
 SMALL, FACTOR = 3_000, 4
 # Linear growth gives FACTOR; allow 2.5x that for warm-up, caches and noise. Quadratic growth gives FACTOR**2.
@@ -52,9 +54,7 @@ def test_pathological_text_answers_and_scales_linearly(client, name):
     assert ratio < MAX_RATIO, f"{name}: {small:.2f}s -> {large:.2f}s CPU for {FACTOR}x the text (ratio {ratio:.1f})"
 
 
-@pytest.mark.parametrize("name", ["right_to_left", pytest.param("non_english", marks=pytest.mark.xfail(
-    strict=True, reason="core _notes flags non-English only when under half the letters are ASCII, so German, "
-    "French or Spanish get no 'calibrated for English' note; a stop-word or spaCy-language check would catch them"))])
+@pytest.mark.parametrize("name", ["right_to_left", "non_english"])
 def test_non_english_is_answered_with_a_note(client, name):
     resp, _ = analyse(client, CASES[name](2000))
     assert resp.status_code == 200
@@ -88,9 +88,10 @@ def test_body_over_the_limit_is_413_without_analysis(client):
     assert time.perf_counter() - start < 2
 
 
-# ---- known super-linear spots (report: fix in the core, then these pass) ---------------------------------------
+# ---- spots that were super-linear once, each fixed in the core ------------------------------------------------
 
-# Runs of punctuation or emoji without spaces: spaCy's tokenizer peels one prefix/suffix character per pass.
+# Runs of punctuation or emoji without spaces: spaCy's tokenizer peels one prefix/suffix character per pass, so the
+# core breaks long non-space runs before parsing (core.parse_text).
 PUNCTUATION_RUNS = {
     "straight_quotes": '"',
     "curly_quotes": "“",
@@ -99,15 +100,11 @@ PUNCTUATION_RUNS = {
 }
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "quadratic in spaCy's tokenizer (3.8): a run of prefix/suffix characters without spaces (quotes, !?, brackets, "
-    "emoji) is split one character per pass; 16,000 '\"' cost ~36 s CPU in nlp.tokenizer alone. Fix in the core: "
-    "break non-space runs over ~64 characters with same-length spaces in work_text before nlp() (offsets keep)."))
 @pytest.mark.parametrize("name", sorted(PUNCTUATION_RUNS))
 def test_punctuation_runs_tokenize_linearly(resources, name):
     def cpu(n):
         start = time.process_time()
-        resources.nlp.tokenizer(PUNCTUATION_RUNS[name] * n)
+        resources.nlp.tokenizer(parse_text(PUNCTUATION_RUNS[name] * n))
         return time.process_time() - start
 
     cpu(100)
@@ -115,10 +112,6 @@ def test_punctuation_runs_tokenize_linearly(resources, name):
     assert large / max(small, 0.01) < MAX_RATIO, (small, large)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "quadratic in service/analysis/core.py has_attribution: for every short quote it walks every token of the "
-    "sentence (doc.char_span), so many quotes in one long sentence cost quotes x tokens; index the speech cues "
-    "once (sorted offsets, bisect) as is done for attribution verbs"))
 def test_many_quotes_in_one_sentence_scale_linearly(client):
     def make(n):
         return ('"a" ' * n)[:n]
@@ -129,8 +122,6 @@ def test_many_quotes_in_one_sentence_scale_linearly(client):
     assert large / max(small, 0.02) < FACTOR * 1.5, (small, large)
 
 
-@pytest.mark.xfail(strict=False, reason="service/analysis/text.py _MARKUP: `<script\\b[^>]*>` scans to the end of "
-                   "the text for every '<script' without a '>' (quadratic); use [^<>]* or a bound like {0,2000}")
 def test_html_unclosed_script_tags_scale_linearly():
     from service.analysis.text import prepare
 
@@ -144,9 +135,6 @@ def test_html_unclosed_script_tags_scale_linearly():
     assert large / max(small, 0.01) < MAX_RATIO, (small, large)
 
 
-@pytest.mark.xfail(strict=False, reason="service/analysis/core.py + target_sentiment.py: every actor mention "
-                   "rebuilds the quote list (_quote_tuples, extract_features' quote_spans) and scans it linearly "
-                   "(quote_kind): O(mentions x quotes); build once per document and bisect")
 def test_many_mentions_and_quotes_scale_linearly(client):
     def make(n):
         return ('Maduro said "no". ' * (n // 18 + 1))[:n]
@@ -157,11 +145,9 @@ def test_many_mentions_and_quotes_scale_linearly(client):
     assert large / max(small, 0.02) < FACTOR * 1.6, (small, large)
 
 
-@pytest.mark.xfail(strict=False, reason="a body just under the 1 MB limit takes minutes (spaCy alone parses ~10k "
-                   "chars/s here), far past the 25 s worker timeout: cap the analysed text (e.g. a text-length "
-                   "limit answered 413/422) or lower FRAMING_MAX_BYTES")
 def test_one_megabyte_single_sentence_within_worker_timeout():
-    """Run in a child process so the test itself is bounded: it is killed at the worker timeout (25 s)."""
+    """A body just under the 1 MB limit is answered (413 text_too_long) well inside the worker timeout."""
+    # Run in a child process so the test itself is bounded: it is killed at the worker timeout (25 s).
     code = textwrap.dedent("""
         import json, sys
         from service import create_app
@@ -183,5 +169,5 @@ def test_one_megabyte_single_sentence_within_worker_timeout():
         proc.communicate()
         pytest.fail("no answer within 25 s for a 1 MB body")
     status = int(out.split()[-1])
-    assert status in (200, 413, 422)
+    assert status == 413
     assert time.monotonic() - start < 25

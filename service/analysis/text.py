@@ -18,10 +18,11 @@ _HTML_HINT = re.compile(
     re.IGNORECASE,
 )
 # One pass over the markup: comments, script/style blocks (content dropped), tags, and character references.
-# Each alternative is bounded or uses a lazy match to a fixed terminator, so there is no catastrophic backtracking.
+# Each alternative is bounded ([^<>]{0,2000} cannot run past the next tag) or is a lazy match to a fixed terminator
+# that, when missing, consumes the rest of the text once: no catastrophic backtracking (tests/test_pathological.py).
 _MARKUP = re.compile(
     r"(?P<comment><!--.*?(?:-->|\Z))"
-    r"|(?P<drop><(?P<dropname>script|style|noscript|template)\b[^>]*>.*?(?:</(?P=dropname)\s*>|\Z))"
+    r"|(?P<drop><(?P<dropname>script|style|noscript|template)\b[^<>]{0,2000}>.*?(?:</(?P=dropname)\s*>|\Z))"
     r"|(?P<tag></?(?P<name>[a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>)"
     r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});)",
     re.IGNORECASE | re.DOTALL,
