@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup setup-dev bench lint clean
+.PHONY: run test setup setup-dev bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+$(VENV)/.dev: requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
@@ -31,8 +31,21 @@ test: setup-dev
 	bash tools/ensure_browser.sh
 	$(BIN)/python -m pytest
 
+## Benchmarks (bench/*.md say what each measures); they need the shared evaluation data beside the repo.
 bench: setup-dev
-	$(BIN)/python bench/run_all.py
+	$(BIN)/pip install --quiet -r requirements-tools.txt
+	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/newsmtsc.py
+	$(BIN)/python bench/basil_lexicon.py
+	$(BIN)/python bench/calibration.py
+
+## Re-pin every dependency with hashes from requirements*.in (needs the package index).
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools==7.6.2
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis bench/out tests/artifacts
