@@ -214,7 +214,7 @@ class LabelSchema(SpanSchema):
 
 class ActorSchema(Schema):
     name = fields.String()
-    type = fields.String(metadata={"description": "person | organization | place"})
+    type = fields.String(metadata={"description": "person | organization | place | group"})
     mentions = fields.List(fields.Nested(MentionSchema))
     labels = fields.List(fields.Nested(LabelSchema))
     sentiment = fields.Nested(SentimentSchema)

@@ -114,3 +114,19 @@ def test_bad_target_span_is_422_with_a_clear_message(client, target, message):
     err = resp.get_json()["error"]
     assert "targets.0" in err["fields"]
     assert message in err["fields"]["targets.0"][0]
+
+
+def test_a_named_target_is_also_found_by_its_surname(client):
+    text = "Nicolas Maduro spoke on Monday. Critics said Maduro had crushed the protests brutally."
+    resp = client.post("/api/v1/analyze", json={"text": text, "targets": ["Nicolas Maduro"]})
+    (target,) = resp.get_json()["targets"]
+    assert [m["text"] for m in target["mentions"]] == ["Nicolas Maduro", "Maduro"]
+    assert target["sentiment"]["mentions"] == 2
+
+
+def test_plural_groups_are_actors_but_demonym_modifiers_are_not(client):
+    text = "Democrats criticized the plan while Republicans praised it. Russian diplomats met in Rome."
+    actors = client.post("/api/v1/analyze", json={"text": text}).get_json()["actors"]
+    kinds = {a["name"]: a["type"] for a in actors}
+    assert kinds.get("Democrats") == "group" and kinds.get("Republicans") == "group"
+    assert "Russian" not in kinds

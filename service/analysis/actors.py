@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-ENTITY_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place"}
+ENTITY_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "NORP": "group"}
 # Appositives and predicate labels longer than this are clauses, not labels.
 _MAX_LABEL_TOKENS = 8
 _POSSESSIVE = re.compile(r"(?:['’]s?|\s+)$")
@@ -59,7 +59,10 @@ class ActorFinder:
 
     def find(self, doc, in_quote) -> list[Actor]:
         """Return actors in order of first mention; ``in_quote(start, end)`` says if a span is quoted speech."""
-        ents = [e for e in doc.ents if e.label_ in ENTITY_TYPES and e.text.strip()]
+        # NORP names a group as a plural noun ("Democrats", "Catholics"); as a modifier ("Russian diplomats") or a
+        # singular ("the Russian FM") it describes someone else.
+        ents = [e for e in doc.ents if e.label_ in ENTITY_TYPES and e.text.strip()
+                and (e.label_ != "NORP" or e.root.tag_ in ("NNS", "NNPS") and e.root.dep_ not in ("amod", "compound"))]
         person_full: dict[str, str] = {}
         for e in ents:
             name = _norm(e.text)

@@ -438,8 +438,7 @@ def _targets(res, doc, prep, targets, quotes, out_span) -> list[dict]:
     for k, target in enumerate(targets):
         if isinstance(target, str):
             name = target
-            spans = [(m.start(), m.end()) for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)",
-                                                                  text, re.IGNORECASE)]
+            spans = _name_spans(name, text)
         else:
             start, end = target["start"], target["end"]
             if not (0 <= start < end <= len(prep.raw)):
@@ -458,6 +457,21 @@ def _targets(res, doc, prep, targets, quotes, out_span) -> list[dict]:
                     "mentions": [{**out_span(s, e), "text": text[s:e]} for s, e in spans],
                     "sentiment": sentiment})
     return out
+
+
+def _name_spans(name: str, text: str) -> list[tuple[int, int]]:
+    """Find a caller-named target: the whole name anywhere (any case), and, for a multi-word name, its last word
+    where it stands capitalised on its own ("Maduro" for "Nicolas Maduro"), as news text names people after the
+    first mention."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text,
+                                                       re.IGNORECASE)]
+    words = name.split()
+    if len(words) >= 2 and words[-1][:1].isupper():
+        surname = re.escape(words[-1])
+        for m in re.finditer(r"(?<![\w-])" + surname + r"(?![\w-])", text):
+            if not any(s <= m.start() < e for s, e in spans):
+                spans.append((m.start(), m.end()))
+    return sorted(spans)
 
 
 def _notes(doc, words: int) -> list[str]:
