@@ -7,10 +7,14 @@ from flask import Blueprint, current_app, jsonify, request
 from marshmallow import ValidationError
 
 from .analysis import AnalysisInputError, analyze_document, count_tokens
+from .analysis.text import SURROGATE
 from .errors import ApiError
 from .schemas import AnalysisSchema, AnalyzeRequestSchema, HealthSchema, LexiconsSchema
 
 bp = Blueprint("api", __name__)
+# JSON's \u escapes can encode half of a UTF-16 pair alone (SURROGATE); Python keeps it, but it is no character
+# and no encoder (UTF-8 output, spaCy) accepts it: the API says so with a 422 (the core, for batch input, reads it
+# as U+FFFD).
 
 
 def resources():
@@ -26,13 +30,38 @@ def json_body():
                        "Send application/json (or text/plain for a bare article text).")
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ApiError(400, "bad_request", f"The body is not valid UTF-8 (byte {exc.start}).") from exc
     except RecursionError as exc:
         raise ApiError(400, "bad_request", "The JSON body is nested too deeply.") from exc
     except ValueError as exc:
         raise ApiError(400, "bad_request", f"The body is not valid JSON: {exc}.") from exc
+    where = _surrogate_path(data)
+    if where is not None:
+        raise ApiError(422, "validation_error", "The JSON holds an unpaired UTF-16 surrogate (a \\ud800-\\udfff "
+                       "escape), which is not a character.", {where or "_schema": ["Not valid Unicode."]})
+    return data
+
+
+def _surrogate_path(value) -> str | None:
+    """Return the dotted path of the first string holding a lone surrogate ("" for the top level), else None.
+
+    Iterative, so a JSON body nested as deep as the parser allows cannot overflow the stack here.
+    """
+    stack = [("", value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if SURROGATE.search(node):
+                return path
+            continue
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, item in items:
+            if isinstance(key, str) and SURROGATE.search(key):
+                return path or "_schema"
+            stack.append((f"{path}.{key}" if path else str(key), item))
+    return None
 
 
 def load(schema, data):

@@ -201,3 +201,18 @@ def test_text_over_the_token_limit_is_413_before_analysis(app):
         assert client.post("/api/v1/analyze", json={"text": "word " * 40}).status_code == 200
     finally:
         app.config["FRAMING_MAX_TOKENS"] = 30_000
+
+
+@pytest.mark.parametrize("body,field", [
+    (b'{"text": "abc \\ud800 def"}', "text"),
+    (b'{"text": "fine", "targets": ["\\udfff"]}', "targets.0"),
+])
+def test_lone_surrogates_are_422(client, body, field):
+    err = assert_error(client.post("/api/v1/analyze", data=body, content_type="application/json"), 422)
+    assert field in err["fields"]
+
+
+def test_deeply_nested_but_parseable_json_is_not_a_500(client):
+    body = b'{"text": "x", "targets": ' + b"[" * 900 + b"]" * 900 + b"}"
+    resp = client.post("/api/v1/analyze", data=body, content_type="application/json")
+    assert resp.status_code in (400, 422)

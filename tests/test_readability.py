@@ -1,4 +1,9 @@
 """Readability works offline, with the CMU dictionary's syllable counts."""
+import sys
+from pathlib import Path
+
+import pytest
+
 from service.analysis.readability import MEASURES, Readability, _cmu_pronunciations
 
 
@@ -20,3 +25,35 @@ def test_cmu_dictionary_comes_from_the_package():
     table = _cmu_pronunciations()
     assert len(table) > 100_000
     assert sum(p[-1].isdigit() for p in table["president"][0]) == 3
+
+
+SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
+HAND_MADE = [
+    "The cat sat on the mat. The dog ran.",
+    "Hello",
+    "a b. c d. e f g h i j k l",
+    "Don't stop. İstanbul's naïve café — really?! 'Twas x'-tra, the well-known ex-president's \"so-called\" plan.",
+    "Institutional considerations notwithstanding, multilateral consultations necessitate comprehensive "
+    "deliberation regarding constitutional legitimacy.",
+    "Xylophonist Qwertzuiop zzzz brrr! Mmm... hmm? 1999 3.5% U.S. e-mail.",
+]
+
+
+def _plain_textstat(text):
+    import textstat
+
+    for module in [m for n, m in sys.modules.items() if n == "textstat" or n.startswith("textstat.")]:
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+    return {name: round(float(getattr(textstat, name)(text)), 2) for name in MEASURES}
+
+
+@pytest.mark.parametrize("text", [p.read_text(encoding="utf-8") for p in SEEDS] + HAND_MADE
+                         + ["\n\n".join(p.read_text(encoding="utf-8") for p in SEEDS)],
+                         ids=[p.stem for p in SEEDS] + [f"hand{k}" for k in range(len(HAND_MADE))] + ["all_seeds"])
+def test_measures_equal_plain_textstat(text):
+    r = Readability()
+    cold = r.measures(text)
+    warm = r.measures(text)  # per-word answers now come from the memo
+    assert cold == warm == _plain_textstat(text)

@@ -19,7 +19,7 @@ from .lexicon import ContextRules, Lexicon, TokenMatcher, load_lexicon_dir
 from .quotes import Quote, classify, find_quotes
 from .readability import Readability
 from .sentence_bias import SentenceBias, SentenceContext
-from .text import prepare
+from .text import SURROGATE, prepare
 
 DEFAULT_LEXICON_DIR = Path(__file__).resolve().parents[2] / "lexicons"
 # spaCy's default limit is 1,000,000 characters; the web layer caps bodies at FRAMING_MAX_BYTES (1 MB default),
@@ -157,7 +157,7 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
 
 def parse_text(text: str) -> str:
     """Return the text spaCy parses: same length, with a space every _MAX_RUN characters of a non-space run."""
-    return _LONG_RUN.sub(lambda m: m.group(0)[:-1] + " ", text)
+    return _LONG_RUN.sub(lambda m: m.group(0)[:-1] + " ", SURROGATE.sub("\ufffd", text))
 
 
 def count_tokens(res: Resources, text: str) -> int:

@@ -57,16 +57,102 @@ def _install_shim() -> None:
 class Readability:
     """Compute textstat measures; construct once per process (it loads the pronouncing dictionary)."""
 
+    LANG = "en"
+
     def __init__(self):
         _install_shim()
         import textstat
+        from textstat.backend import counts, metrics, selections, validations
 
         self._textstat = textstat
-        textstat.set_lang("en")
+        self._counts, self._metrics, self._selections, self._validations = counts, metrics, selections, validations
+        textstat.set_lang(self.LANG)
         _cmu_pronunciations()
+        # textstat's per-word answers, kept across articles: they depend on the word alone (the dictionary, the
+        # hyphenation patterns and the easy-word list are fixed), and news articles share most of their words.
+        self._syllables: dict[str, int] = {}
+        self._difficult: dict[tuple[str, int], bool] = {}
 
     def measures(self, text: str) -> dict:
         """Return each readability measure for ``text`` (None for text with no words)."""
         if not any(ch.isalpha() for ch in text):
             return {name: None for name in MEASURES}
-        return {name: round(float(getattr(self._textstat, name)(text)), 2) for name in MEASURES}
+        values = {name: getattr(self._textstat, name)(text) for name in _WHOLE_TEXT}
+        values.update(self._word_measures(text))
+        return {name: round(float(values[name]), 2) for name in MEASURES}
+
+    def _word_measures(self, text: str) -> dict:
+        """Return gunning_fog, smog_index and dale_chall_readability_score exactly as textstat 0.7.13 computes them.
+
+        textstat decides word by word (syllables, easy-word list) through per-word caches of 128 entries, which an
+        article's few hundred distinct words overflow, so each of the three measures recounted every word. Here each
+        distinct word goes through textstat's own per-word functions once per process (up to _WORD_MEMO words), and
+        the formulas are textstat's, operation for operation (tests/test_readability.py compares the results with
+        plain textstat).
+        """
+        lang = self.LANG
+        counts, metrics, validations = self._counts, self._metrics, self._validations
+        words = self._selections.list_words(text)
+        syllables, difficult = self._syllables, self._difficult
+        if len(syllables) + len(difficult) > _WORD_MEMO:  # bound the memory a long-running worker spends on it
+            syllables.clear()
+            difficult.clear()
+
+        def count_syllables(word: str) -> int:
+            n = syllables.get(word)
+            if n is None:
+                n = syllables[word] = counts.count_syllables(word, lang)
+            return n
+
+        def is_difficult(word: str, threshold: int) -> bool:
+            key = (word, threshold)
+            hard = difficult.get(key)
+            if hard is None:
+                hard = difficult[key] = validations.is_difficult_word(word, threshold, lang)
+            return hard
+
+        n_words = counts.count_words(text)
+        n_sentences = counts.count_sentences(text)
+        per_sentence = metrics.words_per_sentence(text)
+        out = {}
+
+        # textstat.backend.metrics._gunning_fog
+        threshold = int(_lang_cfg(lang, "syllable_threshold"))
+        diff_words = len([w for w in words if is_difficult(w, threshold)])
+        try:
+            per_diff_words = 100 * diff_words / n_words
+            out["gunning_fog"] = 0.4 * (per_sentence + per_diff_words)
+        except ZeroDivisionError:
+            out["gunning_fog"] = 0.0
+
+        # textstat.backend.metrics._smog_index (polysyllables as in counts._count_polysyllable_words)
+        poly_syllab = len([w for w in words if count_syllables(w) >= 3])
+        try:
+            out["smog_index"] = (1.043 * (30 * (poly_syllab / n_sentences)) ** 0.5) + 3.1291
+        except ZeroDivisionError:
+            out["smog_index"] = 0.0
+
+        # textstat.backend.metrics._dale_chall_readability_score
+        hard_count = len([w for w in words if is_difficult(w, 0)])
+        try:
+            per_difficult_words = 100 * hard_count / n_words
+        except ZeroDivisionError:
+            out["dale_chall_readability_score"] = 0.0
+        else:
+            score = (0.1579 * per_difficult_words) + (0.0496 * per_sentence)
+            if per_difficult_words > 5:
+                score += 3.6365
+            out["dale_chall_readability_score"] = score
+        return out
+
+
+_WORD_MEMO = 200_000  # distinct (word, threshold) answers kept: a few tens of MB at most
+
+# Measures textstat computes from whole-text counts it caches per text: cheap, so textstat itself answers them.
+_WHOLE_TEXT = ("flesch_reading_ease", "flesch_kincaid_grade", "coleman_liau_index", "automated_readability_index")
+
+
+def _lang_cfg(lang: str, key: str) -> float:
+    from textstat.backend.utils._get_lang_cfg import get_lang_cfg
+
+    return get_lang_cfg(lang, key)

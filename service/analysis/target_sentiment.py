@@ -17,10 +17,14 @@ Features (the same function builds them for training and scoring, so they cannot
 """
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
+import weakref
 from pathlib import Path
+
+import numpy
 
 CLASSES = ("negative", "neutral", "positive")
 
@@ -108,6 +112,182 @@ class _Valences:
         return out
 
 
+class _QuoteIndex:
+    """Quote spans normalised once, with "which quote holds [start, end)" answered by binary search."""
+
+    def __init__(self, spans: list[tuple[int, int, str]]):
+        self.spans = spans
+        self.starts = [qs for qs, _, _ in spans]
+        # Binary search finds the first containing span only when the spans are sorted, non-empty and disjoint;
+        # anything else (nested or unsorted spans from a caller) is scanned in list order, as before.
+        self.sorted = all(qs < qe for qs, qe, _ in spans) and all(
+            spans[k][1] <= spans[k + 1][0] for k in range(len(spans) - 1))
+
+    def kind(self, char_start: int, char_end: int):
+        """Return the kind of the first quote span holding [char_start, char_end), else None."""
+        if self.sorted and char_start < char_end:
+            k = bisect.bisect_right(self.starts, char_start) - 1
+            if k >= 0:
+                qs, qe, kind = self.spans[k]
+                if qs <= char_start and char_end <= qe:
+                    return kind
+            return None
+        for qs, qe, kind in self.spans:
+            if qs <= char_start and char_end <= qe:
+                return kind
+        return None
+
+
+class _DocView:
+    """Plain per-token arrays of one parsed Doc, built once and shared by every mention scored in it.
+
+    Reading a spaCy Token attribute creates a Token object each time (``doc[i]``, ``tok.head``, ``tok.children``);
+    scoring a mention used to walk its sentence several times that way, for every mention of every actor. The
+    arrays hold the same values, so the features built from them are the same, float for float.
+    """
+
+    def __init__(self, doc):
+        from spacy.attrs import DEP, HEAD, IDX, IS_STOP, LEMMA, LOWER, ORTH, POS
+
+        self.n = len(doc)
+        cols = doc.to_array([HEAD, IDX, IS_STOP, DEP, POS, LOWER, LEMMA, ORTH]).reshape(self.n, 8).T
+        # HEAD is the head's offset from the token, stored unsigned: read it back as signed.
+        heads = cols[0].astype(numpy.int64) + numpy.arange(self.n)
+        self._heads = heads
+        self.head = heads.tolist()
+        self.idx = cols[1].tolist()
+        self.is_stop = cols[2].astype(bool).tolist()
+        # Each string is read from the first Token holding its id, so it is exactly what the Token gives.
+        strings = []
+        for k, read in enumerate((lambda t: t.dep_, lambda t: t.pos_, lambda t: t.lower_,
+                                  lambda t: t.lemma_.lower(), lambda t: t.text)):
+            ids, first = numpy.unique(cols[3 + k], return_index=True)
+            table = {h: read(doc[i]) for h, i in zip(ids.tolist(), first.tolist())}
+            strings.append(list(map(table.__getitem__, cols[3 + k].tolist())))
+        self.dep, self.pos, self.lower, self.lemma, self.text = strings
+        self.end = [a + len(t) for a, t in zip(self.idx, self.text)]
+        # Tokens with a "neg" child (Token.children: the tokens whose head it is; a root is not its own child).
+        self.neg_heads = {self.head[j] for j, d in enumerate(self.dep) if d == "neg" and self.head[j] != j}
+        self._children: dict[int, list[int]] = {}
+        # Token.sent's start, found from the sent_start flags as spaCy's Span.sent finds it; None when hooks or a
+        # missing annotation leave it to spaCy (then the Token answers, or raises as before).
+        self.sent_start: list[int] | None = None
+        if "sent" not in doc.user_span_hooks and "sents" not in doc.user_hooks and doc.has_annotation(
+                "SENT_START"):
+            from spacy.attrs import SENT_START
+
+            flags = doc.to_array([SENT_START]).reshape(self.n).astype(numpy.int64)
+            marks = numpy.where(flags == 1, numpy.arange(self.n), 0)
+            self.sent_start = numpy.maximum.accumulate(marks).tolist() if self.n else []
+        self._doc = weakref.ref(doc)
+        self.valences: dict = {}
+        self.quotes: dict = {}
+        self.ancestors: dict[int, dict[int, int]] = {}
+        self.distances: dict[int, dict[int, int]] = {}
+
+    def sent_begin(self, i: int) -> int:
+        """Return the first token of token i's sentence (``doc[i].sent.start``)."""
+        if self.sent_start is not None:
+            return self.sent_start[i]
+        return self._doc()[i].sent.start
+
+    def ancestor_list(self, i: int) -> list[int]:
+        """Return Token.ancestors of token i: heads up to the root, at most len(doc) of them."""
+        out, k = [], i
+        while self.head[k] != k and len(out) < self.n:
+            k = self.head[k]
+            out.append(k)
+        return out
+
+    def path_distance(self, a: int, b: int) -> int:
+        """Return ``_path_distance(doc[a], doc[b])``, with a's ancestor map built once per a."""
+        if a == b:
+            return 0
+        cache = self.distances.setdefault(a, {})
+        d = cache.get(b)
+        if d is not None:
+            return d
+        up_a = self.ancestors.get(a)
+        if up_a is None:
+            up_a = {a: 0}
+            for k, anc in enumerate(self.ancestor_list(a), 1):
+                up_a[anc] = k
+            self.ancestors[a] = up_a
+        d = up_a.get(b)
+        if d is None:
+            d = 99  # different trees (should not happen within one sentence)
+            for k, anc in enumerate(self.ancestor_list(b), 1):
+                if anc in up_a:
+                    d = k + up_a[anc]
+                    break
+        cache[b] = d
+        return d
+
+    def children(self, i: int) -> list[int]:
+        """Return the indices of Token.children of token i, in text order."""
+        kids = self._children.get(i)
+        if kids is None:
+            kids = self._children[i] = [j for j in numpy.flatnonzero(self._heads == i).tolist() if j != i]
+        return kids
+
+    def negated(self, i: int) -> bool:
+        """Return ``_negated(doc[i])``."""
+        if i in self.neg_heads or self.head[i] in self.neg_heads:
+            return True
+        start = max(self.sent_begin(i), i - _NEGATION_WINDOW)
+        return any(self.lower[k] in _NEGATIONS for k in range(start, i))
+
+    def sentence_valences(self, valences: "_Valences", lo: int, hi: int) -> dict[int, float]:
+        """Return ``valences.token_valences(doc[lo:hi])``, computed once per sentence."""
+        key = (valences, lo, hi)
+        out = self.valences.get(key)
+        if out is not None:
+            return out
+        out = {}
+        lowers, skip_until = self.lower, -1
+        for i in range(lo, hi):
+            if i < skip_until:
+                continue
+            low = lowers[i]
+            for parts, value in valences.multi.get(low, ()):
+                if tuple(lowers[i:min(i + len(parts), hi)]) == parts:
+                    out[i] = value
+                    skip_until = i + len(parts)
+                    break
+            else:
+                value = valences.single.get(low)
+                if value is None:
+                    value = valences.single.get(self.lemma[i])
+                if value is not None and self.pos[i] not in ("PROPN", "DET", "PRON"):
+                    out[i] = value
+        self.valences[key] = out
+        return out
+
+    def quote_index(self, quotes) -> _QuoteIndex:
+        """Return the quote spans normalised as extract_features always did, indexed once per list."""
+        spans = [(int(q[0]), int(q[1]), (q[2] if len(q) > 2 else "speech")) for q in quotes]
+        try:
+            key = tuple(spans)
+            hash(key)
+        except TypeError:  # an unhashable kind: no caching, same answers
+            return _QuoteIndex(spans)
+        index = self.quotes.get(key)
+        if index is None:
+            index = self.quotes[key] = _QuoteIndex(spans)
+        return index
+
+
+_VIEWS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _view(doc) -> _DocView:
+    """Return the _DocView of a Doc, built on first use and dropped with the Doc."""
+    view = _VIEWS.get(doc)
+    if view is None or view.n != len(doc):
+        view = _VIEWS[doc] = _DocView(doc)
+    return view
+
+
 def _negated(tok) -> bool:
     """Return whether a token falls in a negation's scope (a neg dependent on it or its head, or a negation word
     in the three tokens before it, as VADER does)."""
@@ -172,6 +352,43 @@ def _role(head):
     return role or "other", tok
 
 
+def _role_index(v: _DocView, head: int) -> tuple[str, int]:
+    """Return ``_role(doc[head])`` as (role, index of the governing predicate), read from a _DocView."""
+    dep, pos, up = v.dep, v.pos, v.head
+    tok = head
+    role = None
+    for _ in range(6):
+        d = dep[tok]
+        if d in ("conj", "appos", "compound"):  # _role's "tok.head is not tok" holds for every Token object
+            tok = up[tok]
+            continue
+        if d == "poss":
+            role = role or "poss"
+            tok = up[tok]
+            continue
+        if d == "pobj":
+            prep = up[tok]
+            if v.lower[prep] == "by" and dep[prep] == "agent":
+                return "agent", up[prep]
+            role = role or "pobj"
+            tok = up[prep]
+            if pos[tok] in ("VERB", "AUX", "ADJ"):
+                return role, tok
+            continue
+        if d in _SUBJECT_DEPS:
+            return role or "subj", up[tok]
+        if d in _PASSIVE_SUBJECT_DEPS:
+            return role or "passsubj", up[tok]
+        if d in _OBJECT_DEPS:
+            return role or "obj", up[tok]
+        if d == "ROOT":
+            return role or "root", tok
+        if pos[up[tok]] in ("VERB", "AUX", "ADJ"):
+            return role or "mod", up[tok]
+        tok = up[tok]
+    return role or "other", tok
+
+
 def _resolve_span(doc, start: int, end: int):
     """Return the tokens overlapping [start, end) within one sentence, or None."""
     if end <= start:
@@ -203,8 +420,14 @@ def extract_features(doc, start: int, end: int, valences: _Valences, quotes=()):
     if resolved is None:
         return None
     tspan, sent = resolved
-    head = tspan.root
-    tidx = set(range(tspan.start, tspan.end))
+    # Token attributes come from the Doc's cached arrays (_DocView): the same values, read without building a
+    # Token object per access, and the sentence's valences, quote spans and path distances computed once per Doc.
+    v = _view(doc)
+    dep, pos, lemma, tok_head = v.dep, v.pos, v.lemma, v.head
+    head = tspan.root.i
+    t_lo, t_hi = tspan.start, tspan.end
+    s_lo, s_hi = sent.start, sent.end
+    tidx = range(t_lo, t_hi)  # membership test on a range, as on the set of the target's token indices
     feats: dict[str, float] = {}
     attrib: dict[str, list[int]] = {}
 
@@ -213,52 +436,45 @@ def extract_features(doc, start: int, end: int, valences: _Valences, quotes=()):
         if token is not None and evidence:
             attrib.setdefault(name, []).append(token)
 
-    quote_spans = [(int(q[0]), int(q[1]), (q[2] if len(q) > 2 else "speech")) for q in quotes]
+    quote_kind = v.quote_index(quotes).kind
 
-    def quote_kind(char_start, char_end):
-        for qs, qe, kind in quote_spans:
-            if qs <= char_start and char_end <= qe:
-                return kind
-        return None
-
-    t_quote = quote_kind(tspan.start_char, tspan.end_char)
+    t_quote = quote_kind(v.idx[t_lo], v.end[t_hi - 1])
     in_quote = t_quote is not None
     if in_quote:
         add("target_in_quote", 1.0)
         add("target_in_quote_" + t_quote, 1.0)
 
-    vals = valences.token_valences(sent)
-    role, gov = _role(head)
+    vals = v.sentence_valences(valences, s_lo, s_hi)
+    role, gov = _role_index(v, head)
     add("role=" + role, 1.0)
 
     total = 0.0
     pos_sum = neg_sum = 0.0
     for i, raw in vals.items():
-        tok = doc[i]
-        v = raw * (_NEGATION_SCALAR if _negated(tok) else 1.0)
-        total += v
-        if v > 0:
-            pos_sum += v
+        val = raw * (_NEGATION_SCALAR if v.negated(i) else 1.0)
+        total += val
+        if val > 0:
+            pos_sum += val
         else:
-            neg_sum -= v
-        v4 = v / 4.0
-        sign = "pos" if v > 0 else "neg"
+            neg_sum -= val
+        v4 = val / 4.0
+        sign = "pos" if val > 0 else "neg"
         if i in tidx:
             add(f"val_in_target_{sign}", abs(v4), i)
             continue
-        d = _path_distance(head, tok)
+        d = v.path_distance(head, i)
         bin_name = next((str(b) for b in _DISTANCE_BINS if d <= b), "far")
         add(f"val_d{bin_name}_{sign}", abs(v4), i, evidence=bin_name != "far")
         add("val_inv_distance", v4 / max(d, 1), i, evidence=d <= 3)
-        kind = quote_kind(tok.idx, tok.idx + len(tok.text))
+        kind = quote_kind(v.idx[i], v.end[i])
         if kind is not None:
             add(f"val_in_quote_{kind}_{sign}", abs(v4), i, evidence=d <= 3)
-        if tok.i == gov.i:
+        if i == gov:
             add(f"gov_{role}_{sign}", abs(v4), i)
-        elif tok.head.i == gov.i and tok.dep_ in ("acomp", "xcomp", "dobj", "advmod", "attr", "oprd", "ccomp"):
+        elif tok_head[i] == gov and dep[i] in ("acomp", "xcomp", "dobj", "advmod", "attr", "oprd", "ccomp"):
             # Other arguments of the governing predicate: "X called Y a liar", "X was hailed as heroic".
             add(f"govarg_{role}_{sign}", abs(v4), i)
-        if tok.head.i in tidx or (tok.dep_ in ("amod", "appos", "compound", "relcl", "acl") and tok.head.i == head.i):
+        if tok_head[i] in tidx or (dep[i] in ("amod", "appos", "compound", "relcl", "acl") and tok_head[i] == head):
             add(f"mod_{sign}", abs(v4), i)
 
     # Lexicon-only stand-in for VADER's compound score of the whole sentence.
@@ -269,26 +485,26 @@ def extract_features(doc, start: int, end: int, valences: _Valences, quotes=()):
     add(f"sent_compound_{role}", feats["sent_compound"], evidence=False)
 
     # Sparse lemma features.
-    if gov.i not in tidx and gov.pos_ != "PROPN":
-        neg = "not_" if _negated(gov) else ""
-        add(f"L_gov_{role}={neg}{gov.lemma_.lower()}", 1.0, gov.i)
-    for child in head.children:
-        if child.i not in tidx and child.pos_ in _CONTENT_POS and child.dep_ in _MODIFIER_DEPS:
-            add(f"L_mod={child.lemma_.lower()}", 1.0, child.i)
-    for anc in head.ancestors:
-        if anc.i not in tidx and anc.pos_ in _CONTENT_POS:
-            add(f"L_path={anc.lemma_.lower()}", 1.0, anc.i)
-    for tok in sent:
-        if tok.i not in tidx and tok.pos_ in _CONTENT_POS and _path_distance(head, tok) <= _NEAR:
-            add(f"L_near={tok.lemma_.lower()}", 1.0, tok.i)
-    lo = max(sent.start, tspan.start - _WINDOW)
-    hi = min(sent.end, tspan.end + _WINDOW)
-    for tok in doc[lo:hi]:
-        if tok.i not in tidx and tok.pos_ in _CONTENT_POS:
-            add(f"L_win={tok.lemma_.lower()}", 1.0, tok.i)
-    for tok in sent:
-        if tok.i not in tidx and tok.pos_ in _CONTENT_POS:
-            add(f"L_sent={tok.lemma_.lower()}", 1.0, evidence=False)
+    if gov not in tidx and pos[gov] != "PROPN":
+        neg = "not_" if v.negated(gov) else ""
+        add(f"L_gov_{role}={neg}{lemma[gov]}", 1.0, gov)
+    for child in v.children(head):
+        if child not in tidx and pos[child] in _CONTENT_POS and dep[child] in _MODIFIER_DEPS:
+            add(f"L_mod={lemma[child]}", 1.0, child)
+    for anc in v.ancestor_list(head):
+        if anc not in tidx and pos[anc] in _CONTENT_POS:
+            add(f"L_path={lemma[anc]}", 1.0, anc)
+    for i in range(s_lo, s_hi):
+        if i not in tidx and pos[i] in _CONTENT_POS and v.path_distance(head, i) <= _NEAR:
+            add(f"L_near={lemma[i]}", 1.0, i)
+    lo = max(s_lo, t_lo - _WINDOW)
+    hi = min(s_hi, t_hi + _WINDOW)
+    for i in range(lo, hi):
+        if i not in tidx and pos[i] in _CONTENT_POS:
+            add(f"L_win={lemma[i]}", 1.0, i)
+    for i in range(s_lo, s_hi):
+        if i not in tidx and pos[i] in _CONTENT_POS:
+            add(f"L_sent={lemma[i]}", 1.0, evidence=False)
     return feats, attrib, {"in_quote": in_quote}
 
 
@@ -375,14 +591,13 @@ class TargetSentiment:
             for i in tokens:
                 contrib[i] = contrib.get(i, 0.0) + share
         # Evidence a reader can check: content words only ("are", "the", a name are features, not reasons).
+        v = _view(doc)
         ranked = sorted((kv for kv in contrib.items() if abs(kv[1]) >= self.EVIDENCE_MIN_WEIGHT
-                         and doc[kv[0]].pos_ in _EVIDENCE_POS and not doc[kv[0]].is_stop),
+                         and v.pos[kv[0]] in _EVIDENCE_POS and not v.is_stop[kv[0]]),
                         key=lambda kv: (-abs(kv[1]), kv[0]))[: self.EVIDENCE_MAX]
         evidence = []
         for i, weight in ranked:
-            tok = doc[i]
-            evidence.append({"start": tok.idx, "end": tok.idx + len(tok.text), "text": tok.text,
-                             "weight": round(weight, 3)})
+            evidence.append({"start": v.idx[i], "end": v.end[i], "text": v.text[i], "weight": round(weight, 3)})
         return {
             "score": round(probs[2] - probs[0], 4),
             "label": label,

@@ -27,6 +27,7 @@ _MARKUP = re.compile(
     r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});)",
     re.IGNORECASE | re.DOTALL,
 )
+SURROGATE = re.compile("[\ud800-\udfff]")
 # Tags after which the text breaks into a new line, so sentences and paragraphs do not run together.
 _BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote figure figcaption table tr td th header footer nav aside "
@@ -69,10 +70,12 @@ def looks_like_html(raw: str) -> bool:
     return _HTML_HINT.search(raw) is not None
 
 
-def prepare(raw: str) -> Prepared:
+def prepare(submitted: str) -> Prepared:
     """Turn submitted text into analysis text; HTML is stripped with an offset map kept."""
+    # A lone UTF-16 surrogate (possible through JSON's \u escapes) is no character: U+FFFD keeps the length.
+    raw = SURROGATE.sub("\ufffd", submitted)
     if not looks_like_html(raw):
-        return Prepared(raw, raw)
+        return Prepared(submitted, raw)
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -97,4 +100,4 @@ def prepare(raw: str) -> Prepared:
         pos = m.end()
     if pos < len(raw):
         emit(raw[pos:], pos, len(raw), True)
-    return Prepared(raw, "".join(out), True, starts, ends)
+    return Prepared(submitted, "".join(out), True, starts, ends)
