@@ -38,6 +38,7 @@ bench: setup-dev
 	$(BIN)/python bench/newsmtsc.py
 	$(BIN)/python bench/basil_lexicon.py
 	$(BIN)/python bench/calibration.py
+	$(BIN)/python bench/basil_actors.py
 
 ## Re-pin every dependency with hashes from requirements*.in (needs the package index).
 lock: | $(BIN)/python
