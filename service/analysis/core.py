@@ -27,6 +27,7 @@ DEFAULT_LEXICON_DIR = Path(__file__).resolve().parents[2] / "lexicons"
 NLP_MAX_LENGTH = 2_000_000
 PER_THOUSAND = 1000.0
 # Speech cues besides attribution verbs that make a short quoted fragment a partial quote, not a scare quote.
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _SPEECH_CUES = {"according", "call", "describe", "dub", "term", "label", "brand", "quote", "say", "tell",
                 "write", "consider"}
 # spaCy's tokenizer splits affixes one character at a time, so a run of thousands of quotes, brackets or emoji
@@ -204,18 +205,17 @@ def analyze_document(res: Resources, text: str, title: str | None = None, outlet
 
     # 2. Page chrome, blanked (same length, newlines kept) so nothing downstream can score it.
     chrome = res.chrome.find(t, outlet)
-    work = list(t)
+    pieces, pos = [], 0
     for c in chrome:
-        for k in range(c.start, c.end):
-            if work[k] != "\n":
-                work[k] = " "
-    work_text = "".join(work) if chrome else t
+        pieces += [t[pos:c.start], _NOT_NEWLINE.sub(" ", t[c.start:c.end])]
+        pos = c.end
+    work_text = "".join(pieces) + t[pos:] if chrome else t
 
     # 3-4. Quotes, then one spaCy pass reused by every later step.
     quotes = find_quotes(work_text)
     doc = res.nlp(parse_text(work_text))
-    sent_starts = [s.start_char for s in doc.sents]
     sent_list = list(doc.sents)
+    sent_starts = [s.start_char for s in sent_list]
 
     def sentence_at(offset: int):
         k = max(bisect.bisect_right(sent_starts, offset) - 1, 0)
