@@ -35,6 +35,7 @@ for p in (ROOT, ROOT / "tools"):
 import build_profiles as bp  # noqa: E402
 import train_sentence_bias as tsb  # noqa: E402
 
+from bench.basil_lexicon import auc as rank_auc  # noqa: E402
 from service.analysis.calibration import POOLED, Calibration, vocabulary_tokens  # noqa: E402
 from service.calibrate import analyse_texts, article_words, build_profiles  # noqa: E402
 
@@ -43,19 +44,9 @@ SPLITS = {"heldout_2013_2014": bp.TEST_YEARS, "dev_2010_2012": bp.TRAIN_YEARS}
 
 
 def auc(pos: list[float], neg: list[float]) -> float | None:
-    """Return ROC AUC (Mann-Whitney U, ties counted half)."""
-    if not pos or not neg:
-        return None
-    ranked = sorted([(v, 1) for v in pos] + [(v, 0) for v in neg])
-    rank_sum, i = 0.0, 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        avg = (i + j + 1) / 2
-        rank_sum += avg * sum(lab for _, lab in ranked[i:j])
-        i = j
-    return round((rank_sum - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)), 4)
+    """Return ROC AUC rounded to 4 places (bench/basil_lexicon.py's Mann-Whitney U), None without both classes."""
+    value = rank_auc(pos, neg)
+    return None if value != value else round(value, 4)  # NaN: a class is empty
 
 
 def auc_of(scores: list[float], labels: list[int]) -> float | None:
