@@ -84,11 +84,16 @@ def metric_values(result: dict) -> dict[str, float]:
             node = node.get(key) if isinstance(node, dict) else None
         if isinstance(node, (int, float)) and not isinstance(node, bool):
             values[name] = float(node)
+    values["actor_sentiment_spread"] = round(actor_sentiment_spread(result), 4)
+    return values
+
+
+def actor_sentiment_spread(result: dict) -> float:
+    """Return how far apart the article puts its actors: highest minus lowest sentiment of actors named twice or
+    more (a one-sided story praises some and condemns others); 0 with fewer than two such actors."""
     scores = [a["sentiment"]["score"] for a in result.get("actors", [])
               if a.get("sentiment", {}).get("mentions", 0) >= 2]
-    # How far apart the article puts its actors: a one-sided story praises some and condemns others.
-    values["actor_sentiment_spread"] = round(max(scores) - min(scores), 4) if len(scores) >= 2 else 0.0
-    return values
+    return max(scores) - min(scores) if len(scores) >= 2 else 0.0
 
 
 def summarise(values: list[float]) -> dict:

@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .calibration import actor_sentiment_spread
+from .text import Spans
+
 # ---- method constants ------------------------------------------------------------------------------------------
 
 # 2,000 replicates put the Monte Carlo error of a 2.5% percentile at about +-0.3 percentage points (Efron &
@@ -139,18 +142,6 @@ def _syllables(word: str) -> int:
     return max(n, 1)
 
 
-class _Intervals:
-    """Sorted, non-overlapping spans with a membership test."""
-
-    def __init__(self, spans):
-        self.spans = sorted(spans)
-        self.starts = [s for s, _ in self.spans]
-
-    def contains(self, pos: int) -> bool:
-        k = bisect.bisect_right(self.starts, pos) - 1
-        return k >= 0 and self.spans[k][0] <= pos < self.spans[k][1]
-
-
 def _get(node, *path):
     for key in path:
         node = node.get(key) if isinstance(node, dict) else None
@@ -170,8 +161,8 @@ def sentence_matrix(result: dict, text: str) -> np.ndarray:
     Words in page chrome count nowhere; words inside quoted speech (speech and partial quotes) count as quoted.
     Own and quoted word counts are rescaled so their totals equal the core's spaCy-based counts.
     """
-    removed = _Intervals((r["start"], r["end"]) for r in _get(result, "cleaning", "removed") or [])
-    speech = _Intervals((q["start"], q["end"]) for q in _get(result, "voice", "quotes", "spans") or []
+    removed = Spans((r["start"], r["end"]) for r in _get(result, "cleaning", "removed") or [])
+    speech = Spans((q["start"], q["end"]) for q in _get(result, "voice", "quotes", "spans") or []
                         if q.get("kind") in ("speech", "partial"))
     scan = _TAG.sub(lambda m: " " * len(m.group(0)), text) if _get(result, "stats", "is_html") else text
     spans = [(s["start"], s["end"]) for s in result.get("sentences") or []] or split_sentences(scan)
@@ -184,11 +175,11 @@ def sentence_matrix(result: dict, text: str) -> np.ndarray:
         return max(bisect.bisect_right(starts, pos) - 1, 0)
 
     for w in _WORD.finditer(scan):
-        if removed.contains(w.start()):
+        if removed.find(w.start()) is not None:
             continue
         k = row(w.start())
         m[k, _C["words"]] += 1
-        m[k, _C["quoted_words" if speech.contains(w.start()) else "own_words"]] += 1
+        m[k, _C["quoted_words" if speech.find(w.start()) is not None else "own_words"]] += 1
         m[k, _C["syllables"]] += _syllables(w.group(0))
     m[:, _C["sentences"]] = (m[:, _C["words"]] > 0).astype(float)
 
@@ -288,13 +279,6 @@ def _weighted_mean(values, weights):
     return sum(v * w for v, w in pairs) / total
 
 
-def _spread(result: dict) -> float:
-    # Same definition as calibration.metric_values: actors with two or more mentions.
-    scores = [a["sentiment"]["score"] for a in result.get("actors", [])
-              if _get(a, "sentiment", "mentions") and a["sentiment"]["mentions"] >= 2]
-    return max(scores) - min(scores) if len(scores) >= 2 else 0.0
-
-
 def _framing_index(result: dict):
     fi = _get(result, "calibrated", "framing_index")
     if isinstance(fi, dict):
@@ -327,7 +311,8 @@ def compute_metrics(results: list[dict], texts: list[str], groups: list[_Outlet]
         if core_fk is not None and not math.isnan(ours):
             boot[g.name]["flesch_kincaid_grade"] = boot[g.name]["flesch_kincaid_grade"] + (core_fk - ours)
             point[g.name]["flesch_kincaid_grade"] = np.float64(core_fk)
-        point[g.name]["actor_sentiment_spread"] = _weighted_mean([_spread(results[i]) for i in g.articles], words)
+        spreads = [actor_sentiment_spread(results[i]) for i in g.articles]
+        point[g.name]["actor_sentiment_spread"] = _weighted_mean(spreads, words)
         point[g.name]["framing_index"] = _weighted_mean([_framing_index(results[i]) for i in g.articles], words)
 
     metrics = {}
@@ -497,14 +482,14 @@ def own_voice_terms(result: dict, text: str) -> list[tuple[str, int, int]]:
     Own voice = text minus page chrome minus quoted speech (scare quotes stay: they are the outlet's choice).
     Stop words are dropped; a bigram joins two adjacent non-stop words with only spaces or a hyphen between.
     """
-    blocked = _Intervals([(r["start"], r["end"]) for r in _get(result, "cleaning", "removed") or []]
+    blocked = Spans([(r["start"], r["end"]) for r in _get(result, "cleaning", "removed") or []]
                          + [(q["start"], q["end"]) for q in _get(result, "voice", "quotes", "spans") or []
                             if q.get("kind") in ("speech", "partial")])
     scan = _TAG.sub(lambda m: " " * len(m.group(0)), text) if _get(result, "stats", "is_html") else text
     terms, prev = [], None
     for m in _WORD.finditer(scan):
         word = m.group(0).lower().replace("’", "'")
-        if blocked.contains(m.start()) or word in STOP_WORDS or len(word) < 2 or word[0].isdigit():
+        if blocked.find(m.start()) is not None or word in STOP_WORDS or len(word) < 2 or word[0].isdigit():
             prev = None
             continue
         terms.append((word, m.start(), m.end()))

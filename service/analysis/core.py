@@ -19,7 +19,7 @@ from .lexicon import ContextRules, Lexicon, TokenMatcher, load_lexicon_dir
 from .quotes import Quote, classify, find_quotes
 from .readability import Readability
 from .sentence_bias import SentenceBias, SentenceContext
-from .text import SURROGATE, prepare
+from .text import SURROGATE, Spans, prepare
 
 DEFAULT_LEXICON_DIR = Path(__file__).resolve().parents[2] / "lexicons"
 # spaCy's default limit is 1,000,000 characters; the web layer caps bodies at FRAMING_MAX_BYTES (1 MB default),
@@ -76,7 +76,7 @@ class Resources:
             "nlp": {"pipeline": getattr(self.nlp, "meta", {}).get("name", ""),
                     "version": getattr(self.nlp, "meta", {}).get("version", ""),
                     "components": list(getattr(self.nlp, "pipe_names", []))},
-            "target_sentiment": getattr(self.target_sentiment, "describe", lambda: {})(),
+            "target_sentiment": self.target_sentiment.describe(),
             "sentence_bias": getattr(self.sentence_bias, "describe", lambda: {})(),
         }
 
@@ -175,22 +175,6 @@ def find_hits(res: Resources, name: str, doc) -> list:
     if res.context_rules is None:
         return matches
     return [m for m in matches if res.context_rules.allows(name, m, doc)]
-
-
-class Spans:
-    """Sorted, non-overlapping spans with a fast "is this offset inside" test."""
-
-    def __init__(self, spans):
-        self.spans = sorted(spans)
-        self._starts = [s for s, _ in self.spans]
-
-    def find(self, start: int, end: int | None = None):
-        """Return the span containing [start, end) (or the offset ``start``), else None."""
-        end = start + 1 if end is None else end
-        k = bisect.bisect_right(self._starts, start) - 1
-        if k >= 0 and self.spans[k][0] <= start and end <= self.spans[k][1]:
-            return self.spans[k]
-        return None
 
 
 def analyze_document(res: Resources, text: str, title: str | None = None, outlet: str | None = None,

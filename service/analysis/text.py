@@ -101,3 +101,19 @@ def prepare(submitted: str) -> Prepared:
     if pos < len(raw):
         emit(raw[pos:], pos, len(raw), True)
     return Prepared(submitted, "".join(out), True, starts, ends)
+
+
+class Spans:
+    """Sorted, non-overlapping spans with a fast "is this offset inside" test."""
+
+    def __init__(self, spans):
+        self.spans = sorted(spans)
+        self._starts = [s for s, _ in self.spans]
+
+    def find(self, start: int, end: int | None = None):
+        """Return the span containing [start, end) (or the offset ``start``), else None."""
+        end = start + 1 if end is None else end
+        k = bisect.bisect_right(self._starts, start) - 1
+        if k >= 0 and self.spans[k][0] <= start and end <= self.spans[k][1]:
+            return self.spans[k]
+        return None
