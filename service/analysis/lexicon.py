@@ -29,11 +29,6 @@ class Entry:
     source: str = ""
     attrs: dict = field(default_factory=dict, compare=False, hash=False)
 
-    @property
-    def tokens(self) -> tuple[str, ...]:
-        """Return the entry's tokens as the matcher compares them."""
-        return tokenize_entry(self.term)
-
 
 @dataclass
 class Lexicon:
