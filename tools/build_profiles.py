@@ -20,13 +20,13 @@ import json
 import math
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.datasets import BasilArticle, load_basil  # noqa: E402,F401  (bench/calibration.py reads them here)
 from service.analysis.calibration import POOLED, Calibration  # noqa: E402
 from service.calibrate import CorpusArticle, analyse_texts, build_profiles, write_profiles  # noqa: E402
 
@@ -42,50 +42,6 @@ NAMES = {"Fox News": ["Fox", "Fox News Channel", "foxnews.com", "fox"],
 # Components the index may weigh: every metric where "more" plausibly means "more framed".
 CANDIDATES = ("loadedness_mean", "loadedness_max", "loaded_weighted_density", "loaded_density", "booster_rate", "loaded_attribution_rate",
               "scare_quote_rate", "actor_sentiment_spread", "exclamation_rate", "question_rate", "first_person_rate")
-
-
-@dataclass
-class BasilArticle:
-    """One BASIL article: sentences (title first), lexical-bias span count per sentence, outlet, event, year."""
-
-    path: str
-    year: str
-    event: str
-    outlet: str
-    sentences: list[str]
-    lex: list[int] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        """Title as the first line, then the body sentences, paragraphs separated by blank lines."""
-        return "\n\n".join([self.sentences[0]] + self.paragraphs)
-
-    paragraphs: list[str] = field(default_factory=list)
-
-
-def load_basil(evaldata: Path = EVALDATA, years=TRAIN_YEARS + TEST_YEARS) -> list[BasilArticle]:
-    """Read BASIL articles of the given years, joined to their annotations by file path."""
-    out = []
-    for year in years:
-        for ap in sorted((evaldata / "basil" / "articles" / str(year)).glob("*.json")):
-            a = json.loads(ap.read_text(encoding="utf-8"))
-            ann = json.loads((evaldata / "basil" / "annotations" / str(year) / f"{ap.stem}_ann.json")
-                             .read_text(encoding="utf-8"))
-            sentences = [a["title"]] + [s for para in a["body-paragraphs"] for s in para]
-            lex = [0] * len(sentences)
-            for p in ann["phrase-level-annotations"]:
-                if p["bias"] != "lex":
-                    continue
-                # BASIL ids: "title" is sentence 0, "p<K>" the 0-based body sentence K (so K + 1 here).
-                idx = 0 if p["id"] == "title" else int(p["id"][1:]) + 1
-                if not (idx < len(sentences) and sentences[idx][p["start"]:p["end"]] == p["txt"]):
-                    idx = next(i for i, s in enumerate(sentences) if s[p["start"]:p["end"]] == p["txt"])
-                lex[idx] += 1
-            art = BasilArticle(str(ap.relative_to(evaldata)), str(year), a["triplet-uuid"], a["source"].lower(),
-                               sentences, lex)
-            art.paragraphs = [" ".join(para) for para in a["body-paragraphs"] if para]
-            out.append(art)
-    return out
 
 
 def load_seeds(seeds: Path = ROOT / "seeds") -> list[CorpusArticle]:
