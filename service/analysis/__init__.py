@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import threading
 
-from .core import AnalysisInputError, Resources, analyze_document, count_tokens, load_resources
+from .core import AnalysisInputError, Resources, TextTooLong, analyze_document, count_tokens, load_resources
 
 __all__ = ["analyze", "analyze_document", "load_resources", "default_resources", "Resources",
-           "AnalysisInputError", "count_tokens"]
+           "AnalysisInputError", "TextTooLong", "count_tokens"]
 
 _lock = threading.Lock()
 _default: Resources | None = None

@@ -1,0 +1,107 @@
+"""The analysis steps (service/analysis/pipeline.py), each on its own, on hand-made text and the seeds."""
+from __future__ import annotations
+
+import pytest
+
+from service.analysis import analyze_document
+from service.analysis.pipeline import STEPS, Document, blank, run
+
+STORY = ('Opposition leader Juan Guaido said on Monday that "the regime will fall soon". The "reforms" '
+         "were reportedly a sham.\n\nPhoto: AFP\n\nCritics may disagree. Is this the end? We think so!")
+
+
+def doc_until(resources, text, step, **kw) -> Document:
+    return run(Document(resources, text, **kw), until=step)
+
+
+def test_steps_are_named_in_order():
+    assert [name for name, _ in STEPS] == [
+        "prepare", "extract", "chrome", "quotes", "parse", "lexicon", "attribution", "loaded_terms", "actors",
+        "voice", "readability", "sentence_bias", "calibrate"]
+
+
+def test_blank_keeps_length_and_newlines():
+    assert blank("ab\ncd\nef", [(1, 5)]) == "a \n  \nef"
+    assert blank("abc", []) == "abc"
+
+
+def test_prepare_strips_html_and_maps_back(resources):
+    raw = "<p>Maduro &amp; Putin</p>"
+    d = doc_until(resources, raw, "prepare")
+    assert d.prep.is_html and d.work_text.strip() == "Maduro & Putin"
+    k = d.work_text.index("Putin")
+    assert raw[d.out_span(k, k + 5)["start"]:d.out_span(k, k + 5)["end"]] == "Putin"
+
+
+def test_extract_leaves_plain_text_whole(resources):
+    d = doc_until(resources, STORY, "extract")
+    assert d.work_text == STORY
+
+
+def test_chrome_blanks_the_credit_and_reports_it(resources):
+    d = doc_until(resources, STORY, "chrome")
+    start = STORY.index("Photo: AFP")
+    assert d.work_text[start:start + 10] == " " * 10 and len(d.work_text) == len(STORY)
+    assert [(r["start"], r["end"], r["kind"]) for r in d.parts["cleaning"]["removed"]] == \
+        [(start, start + 10, "photo_credit")]
+
+
+def test_quotes_are_found_before_parsing(resources):
+    d = doc_until(resources, STORY, "quotes")
+    assert [STORY[q.start:q.end] for q in d.quotes] == ['"the regime will fall soon"', '"reforms"']
+    assert d.doc is None
+
+
+def test_parse_splits_sentences_once(resources):
+    d = doc_until(resources, STORY, "parse")
+    assert d.doc.text == d.work_text
+    assert [s.text.strip() for s in d.sentences][-2:] == ["Is this the end?", "We think so!"]
+
+
+def test_lexicon_matches_hedges_and_attribution(resources):
+    d = doc_until(resources, STORY, "lexicon")
+    hedges = {d.work_text[m.start:m.end].lower() for m in d.matches["hedges"]}
+    assert {"reportedly", "may"} <= hedges
+    assert "said" in {d.work_text[m.start:m.end] for m in d.attr_hits}
+
+
+def test_attribution_classifies_quotes_and_counts_words(resources):
+    d = doc_until(resources, STORY, "attribution")
+    assert [q.kind for q in d.quotes] == ["speech", "scare"]
+    assert d.words_quoted == 5 and d.words_total == d.words_own + d.words_quoted
+    assert d.parts["stats"]["sentences"] == len(d.sentences)
+
+
+def test_loaded_terms_count_own_voice_only(resources):
+    d = doc_until(resources, STORY, "loaded_terms")
+    part = d.parts["loaded_terms"]
+    assert part["count"] == sum(not h["in_quote"] for h in part["hits"])
+    assert all(STORY[h["start"]:h["end"]] == h["term"] for h in part["hits"])
+
+
+def test_actors_and_targets(resources):
+    d = doc_until(resources, STORY, "actors", targets=["Juan Guaido"])
+    assert any(a["name"] == "Juan Guaido" for a in d.parts["actors"])
+    assert d.parts["targets"][0]["found"]
+
+
+def test_voice_finds_question_exclamation_and_first_person(resources):
+    voice = doc_until(resources, STORY, "voice").parts["voice"]
+    assert voice["questions"]["count"] == 1 and voice["exclamations"]["count"] == 1
+    assert [h["term"] for h in voice["first_person"]["hits"]] == ["We"]
+
+
+def test_readability_reads_the_story_sentences(resources):
+    assert doc_until(resources, STORY, "readability").parts["readability"]["flesch_kincaid_grade"] is not None
+
+
+def test_sentence_bias_and_calibrate(resources):
+    d = doc_until(resources, STORY, "calibrate", outlet="Breitbart News")
+    assert "sentence_loadedness" in d.parts and "calibrated" in d.parts
+
+
+@pytest.mark.parametrize("k", range(5))
+def test_the_steps_make_the_same_result_as_analyze_document(resources, seeds, k):
+    row = seeds[k]
+    d = run(Document(resources, row["text"], outlet=row["outlet"]))
+    assert d.result() == analyze_document(resources, row["text"], outlet=row["outlet"])
