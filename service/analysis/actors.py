@@ -15,6 +15,10 @@ import re
 from dataclasses import dataclass, field
 
 ENTITY_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "NORP": "group"}
+# The spaCy entity labels an actor of each type may carry in its own labels ("the Venezuelan capital" for a place
+# is fine, "Venezuela" for a person is not: a label that is itself an entity of another type names someone else).
+_OWN_ENTITY_LABELS = {"person": {"PERSON"}, "organization": {"ORG"}, "place": {"GPE", "LOC", "FAC"},
+                      "group": {"NORP"}}
 # Appositives and predicate labels longer than this are clauses, not labels.
 _MAX_LABEL_TOKENS = 8
 _POSSESSIVE = re.compile(r"(?:['’]s?|\s+)$")
@@ -73,6 +77,10 @@ class ActorFinder:
             parts = full.split()
             surname.setdefault(parts[-1].lower(), set()).add(full)
 
+        # Every entity text in the document with its entity labels, to refuse labels that name another entity.
+        known: dict[str, set[str]] = {}
+        for e in doc.ents:
+            known.setdefault(_norm(e.text).lower(), set()).add(e.label_)
         actors: dict[str, Actor] = {}
         text = doc.text  # Doc.text joins every token on each access: read it once, not once per mention
         for e in ents:
@@ -100,9 +108,9 @@ class ActorFinder:
             start, end = self._trim(e)
             actor.mentions.append(Mention(start, end, text[start:end], kind, e.sent.start_char,
                                           in_quote(start, end)))
-            self._labels(doc, e, actor)
+            self._labels(doc, e, actor, known)
 
-        self._descriptions(doc, actors, in_quote)
+        self._descriptions(doc, actors, in_quote, known)
         out = [a for a in actors.values() if a.mentions]
         for a in out:
             a.mentions.sort(key=lambda m: m.start)
@@ -120,7 +128,7 @@ class ActorFinder:
         span = ent.doc[start:end]
         return span.start_char, span.end_char
 
-    def _labels(self, doc, ent, actor: Actor) -> None:
+    def _labels(self, doc, ent, actor: Actor, known: dict) -> None:
         """Collect premodifier, appositive and predicate labels attached to one mention."""
         root = ent.root
         # Premodifiers: the contiguous run left of the name inside the name's own subtree ("socialist dictator
@@ -135,42 +143,69 @@ class ActorFinder:
             if tok.ent_type_ in ("PERSON", "ORG") and tok.ent_iob_ != "O":
                 break
             i -= 1
-        self._add_label(actor, doc[i + 1:ent.start], "premodifier")
+        self._add_label(actor, doc[i + 1:ent.start], "premodifier", known)
         for child in root.children:
             if child.dep_ == "appos" and not (ent.start <= child.i < ent.end):
                 toks = [t for t in child.subtree if t.i > ent.end - 1]
                 cut = [t for t in toks if t.dep_ in ("relcl", "acl") and t.head == child or t.text in ",;()"]
                 stop = min((t.i for t in cut), default=toks[-1].i + 1 if toks else child.i + 1)
                 span = doc[child.left_edge.i if child.left_edge.i >= ent.end else ent.end:stop]
-                self._add_label(actor, span, "appositive")
+                self._add_label(actor, span, "appositive", known)
         # "recognized Guaido as interim president": an "as" phrase on the name or on the verb governing it.
         for holder in (root, root.head if root.dep_ in ("dobj", "nsubjpass") else None):
             for child in getattr(holder, "children", ()):
                 if child.dep_ == "prep" and child.lower_ == "as" and child.i > ent.end - 1:
                     objs = [c for c in child.children if c.dep_ == "pobj"]
                     if objs:
-                        self._add_label(actor, doc[objs[0].left_edge.i:objs[0].i + 1], "predicate")
+                        self._add_label(actor, doc[objs[0].left_edge.i:objs[0].i + 1], "predicate", known)
         if root.dep_ == "nsubj" and root.head.lemma_ == "be":
             for child in root.head.children:
                 if child.dep_ == "attr":
-                    self._add_label(actor, doc[child.left_edge.i:child.right_edge.i + 1], "predicate")
+                    self._add_label(actor, doc[child.left_edge.i:child.right_edge.i + 1], "predicate", known)
 
     @staticmethod
-    def _add_label(actor: Actor, span, kind: str) -> None:
+    def _add_label(actor: Actor, span, kind: str, known: dict | None = None) -> None:
+        """Attach a label span to an actor unless it is empty, too long, or names another entity."""
         toks = [t for t in span if not t.is_punct or t.text in "-–"]
         while toks and toks[0].pos_ in ("DET", "PRON", "CCONJ", "ADP", "PUNCT"):
             toks.pop(0)
         if not toks or len(toks) > _MAX_LABEL_TOKENS or not any(t.is_alpha for t in toks):
             return
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
-        text = span.doc[toks[0].i:toks[-1].i + 1].text  # = doc.text[start:end], without joining the whole doc
-        head = next((t for t in reversed(toks) if t.pos_ in ("NOUN", "PROPN")), None)
+        label_span = span.doc[toks[0].i:toks[-1].i + 1]
+        text = label_span.text  # = doc.text[start:end], without joining the whole doc
+        # The label's head: its last word before any preposition, when a noun ("spokeswoman" in "spokeswoman for Russia's
+        # foreign ministry", "leader" in "opposition Venezuelan leader"): English noun phrases put the head after
+        # their premodifiers and before their prepositional postmodifiers, whose nouns name someone else.
+        first_adp = next((k for k, t in enumerate(toks) if t.pos_ == "ADP"), len(toks))
+        last = toks[first_adp - 1] if first_adp else None
+        head = last if last is not None and last.pos_ in ("NOUN", "PROPN") else None  # "Russian-backed": none
+        if ActorFinder._names_another_entity(actor, head, text, known or {}):
+            return
         actor.labels.append({"text": text, "start": start, "end": end, "kind": kind,
                              "head": head.lemma_.lower() if head is not None else None})
         if head is not None and not head.ent_type_:
             actor.heads.add(head.lemma_.lower())
 
-    def _descriptions(self, doc, actors: dict[str, Actor], in_quote) -> None:
+    @staticmethod
+    def _names_another_entity(actor: Actor, head, text: str, known: dict) -> bool:
+        """Return whether a label is itself an entity of another type than the actor's ("Venezuela" for a person).
+
+        Either the label's head noun sits in an entity of another type, or the label or its head noun is written
+        elsewhere in the document as such an entity (the small model often leaves a country untagged inside a
+        title run, "Special Representative for Venezuela Elliott Abrams", and tags it elsewhere). A label without a
+        noun ("Russian-backed") is refused only when all of it is such an entity ("Venezuelan").
+        """
+        own = _OWN_ENTITY_LABELS.get(actor.type, set())
+        if head is not None and head.ent_type_ and head.ent_type_ not in own:
+            return True
+        forms = (_norm(text).lower(),) if head is None else (_norm(text).lower(), head.text.lower())
+        for form in forms:
+            if known.get(form, set()) - own:
+                return True
+        return False
+
+    def _descriptions(self, doc, actors: dict[str, Actor], in_quote, known: dict) -> None:
         """Resolve definite descriptions ("the Venezuelan president") to the one actor with that title."""
         taken = {(m.start, m.end) for a in actors.values() for m in a.mentions}
         by_head: dict[str, list[Actor]] = {}
@@ -204,4 +239,4 @@ class ActorFinder:
                 continue
             actor.mentions.append(Mention(start, end, chunk.text, "description", chunk.sent.start_char,
                                           in_quote(start, end)))
-            ActorFinder._add_label(actor, chunk, "description")
+            self._add_label(actor, chunk, "description", known)
