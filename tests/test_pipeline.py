@@ -105,3 +105,41 @@ def test_the_steps_make_the_same_result_as_analyze_document(resources, seeds, k)
     row = seeds[k]
     d = run(Document(resources, row["text"], outlet=row["outlet"]))
     assert d.result() == analyze_document(resources, row["text"], outlet=row["outlet"])
+
+
+def test_the_result_carries_its_sentences_in_submitted_offsets(resources):
+    raw = "<p>The regime fell.</p><p>Critics &amp; allies cheered. Why?</p>"
+    result = analyze_document(resources, raw)
+    assert [raw[s["start"]:s["end"]] for s in result["sentences"]] == [
+        "The regime fell.", "Critics &amp; allies cheered.", "Why?"]
+    assert len(result["sentences"]) == result["stats"]["sentences"]
+
+
+def test_compare_resamples_the_core_sentences(resources, seeds):
+    from service.analysis.compare import sentence_matrix
+
+    row = seeds[4]
+    result = analyze_document(resources, row["text"], outlet=row["outlet"])
+    assert sentence_matrix(result, row["text"]).shape[0] == len(result["sentences"]) == 22
+
+
+def test_the_token_limit_counts_decoded_entities(resources):
+    """Issue 12: 28,503 tokens as sent, 188,102 once "&amp;" is decoded; the limit counts what is analysed."""
+    from service.analysis import TextTooLong, count_tokens
+
+    bomb = "<p>" + "&amp;" * 190_000 + "</p>"
+    assert count_tokens(resources, bomb) < 30_000
+    with pytest.raises(TextTooLong) as info:
+        analyze_document(resources, bomb, max_tokens=30_000)
+    assert info.value.tokens > 180_000 and info.value.limit == 30_000
+    assert str(info.value.tokens) in str(info.value) and "30000" in str(info.value)
+    assert info.value.field == "text"
+
+
+def test_the_token_limit_does_not_count_chrome(resources):
+    from service.analysis import count_tokens
+
+    text = "Advertisement\n" * 3000 + STORY
+    assert count_tokens(resources, text) > 5000
+    result = analyze_document(resources, text, max_tokens=500)
+    assert result["stats"]["words"] == analyze_document(resources, STORY)["stats"]["words"]

@@ -15,8 +15,8 @@ Comparison is analysis applied to each article, then statistics across them (DES
   16(4), eq. 16-22), with z-scores.
 - ``summary``: a few plain sentences naming the largest differences, each pointing at its evidence.
 
-Sentences come from ``result["sentences"]`` (a list of ``{start, end}``) when the core provides them, otherwise
-from a regex splitter on the submitted text. Per-sentence word counts are rescaled per article so that, on the
+Sentences come from ``result["sentences"]`` (a list of ``{start, end}`` in submitted-text offsets): the core's own
+spaCy sentences, the ones its scores count. Per-sentence word counts are rescaled per article so that, on the
 full sample, every statistic equals the value the core reports for that article.
 """
 from __future__ import annotations
@@ -70,8 +70,6 @@ mr ms mrs s t one two three new last first year years
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 _TAG = re.compile(r"<[^>]*>")
-# A sentence ends at ., ! or ? (with closing quotes or brackets), or at a line break.
-_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n+")
 _VOWELS = re.compile(r"[aeiouy]+")
 
 
@@ -120,19 +118,6 @@ _RATE_METRICS = [m.name for m in METRICS if m.kind == "rate"]
 
 # ---- sentences and per-sentence counts -------------------------------------------------------------------------
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return [start, end) spans of sentences: ends at . ! ? before whitespace, or at a line break."""
-    spans, start = [], 0
-    for m in _SENT_END.finditer(text):
-        end = m.end() if m.group(0)[0] != "\n" else m.start()
-        if text[start:end].strip():
-            spans.append((start, end))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
-
-
 def _syllables(word: str) -> int:
     """Count syllables by vowel groups, dropping a silent final e (a cheap stand-in for the CMU dictionary)."""
     w = word.lower()
@@ -165,7 +150,8 @@ def sentence_matrix(result: dict, text: str) -> np.ndarray:
     speech = Spans((q["start"], q["end"]) for q in _get(result, "voice", "quotes", "spans") or []
                         if q.get("kind") in ("speech", "partial"))
     scan = _TAG.sub(lambda m: " " * len(m.group(0)), text) if _get(result, "stats", "is_html") else text
-    spans = [(s["start"], s["end"]) for s in result.get("sentences") or []] or split_sentences(scan)
+    # The core's sentences (a result without any, e.g. a text of no words, is one sentence).
+    spans = [(s["start"], s["end"]) for s in result.get("sentences") or []]
     if not spans:
         spans = [(0, len(text))]
     starts = [s for s, _ in spans]

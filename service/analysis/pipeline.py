@@ -36,7 +36,7 @@ _FIRST_PERSON = {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "
 _SECOND_PERSON = {"you", "your", "yours", "yourself", "yourselves"}
 # The order of the result's keys (as the single-function pipeline built them).
 _RESULT_ORDER = ("outlet", "title", "stats", "cleaning", "readability", "loaded_terms", "voice", "actors",
-                 "lexicon_version", "notes", "targets", "sentence_loadedness", "calibrated")
+                 "lexicon_version", "notes", "targets", "sentence_loadedness", "calibrated", "sentences")
 
 
 class AnalysisInputError(ValueError):
@@ -181,6 +181,14 @@ def parse_step(d: Document) -> None:
     d.sent_list = list(doc.sents)
     d.sent_starts = [s.start_char for s in d.sent_list]
     d.sentences = [s for s in d.sent_list if s.text.strip() and any(tk.is_alpha for tk in s)]
+    # The sentences every score counts, without their surrounding white space, in submitted-text offsets: the
+    # comparison resamples these (service/analysis/compare.py), so both sides of a comparison share one splitter.
+    spans = []
+    for s in d.sentences:
+        text = s.text
+        start = s.start_char + len(text) - len(text.lstrip())
+        spans.append(d.out_span(start, s.start_char + len(text.rstrip())))
+    d.parts["sentences"] = spans
 
 
 def lexicon_step(d: Document) -> None:
