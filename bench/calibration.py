@@ -37,7 +37,7 @@ import train_sentence_bias as tsb  # noqa: E402
 
 from bench.basil_lexicon import auc as rank_auc  # noqa: E402
 from service.analysis.calibration import POOLED, Calibration, vocabulary_tokens  # noqa: E402
-from service.calibrate import analyse_texts, article_words, build_profiles  # noqa: E402
+from service.analysis.profiles import analyse_texts, article_words, build_profiles  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "calibration.json"
 SPLITS = {"heldout_2013_2014": bp.TEST_YEARS, "dev_2010_2012": bp.TRAIN_YEARS}

@@ -324,10 +324,10 @@ def main(argv=None) -> int:
 
 
 def batch_throughput(res, seeds, n: int) -> dict:
-    """Score ``n`` distinct articles with service.batch at 1 worker and at every core; return articles/s."""
+    """Score ``n`` distinct articles with service.cli.batch at 1 worker and at every core; return articles/s."""
     import tempfile
 
-    from service.batch import run_batch
+    from service.cli.batch import run_batch
 
     workers_all = os.cpu_count() or 1
     out = {"articles": n, "workers_all": workers_all, "usable_parallelism": usable_parallelism(workers_all)}

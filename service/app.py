@@ -12,14 +12,15 @@ from flask import Flask, g, request
 from . import config
 from .analysis import load_resources
 from .errors import register_error_handlers
-from .openapi import build_spec
+from .api.openapi import build_spec
 
 _shared_resources = {}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: read configuration, load lexicons and models once, register blueprints and handlers."""
-    app = Flask(__name__)
+    # The form's blueprint serves its own static files (service/web/static).
+    app = Flask(__name__, static_folder=None)
     app.config.from_mapping(config.from_env())
     if test_config:
         app.config.update(test_config)
@@ -41,12 +42,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
 
-    from . import api, cli, compare_api, security, web
+    from . import api, cli, security, web
 
     security.init_app(app)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(compare_api.bp)
-    app.register_blueprint(web.bp)
+    api.register(app)
+    web.register(app)
     cli.register(app)
     register_error_handlers(app)
     app.extensions["framing_spec"] = build_spec(app)

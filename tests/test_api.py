@@ -179,7 +179,7 @@ def test_errors_carry_the_request_id(client):
 
 
 def test_unexpected_error_is_json_500_without_traceback(app, monkeypatch):
-    from service import api
+    from service.api import analyze as api
 
     def boom(*a, **k):
         raise RuntimeError("secret internals")

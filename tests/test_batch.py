@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from service.batch import BatchFileError, read_done_ids
+from service.cli.batch import BatchFileError, read_done_ids
 
 
 @pytest.fixture()

@@ -10,7 +10,7 @@ import pytest
 from service.analysis import analyze_document
 from service.analysis.calibration import (FRAMING_WEIGHTS, MIN_ARTICLES, POOLED, Calibration, fightin_words,
                                           percentile, summarise)
-from service.calibrate import CorpusError, build_profiles, dumps, read_corpus
+from service.analysis.profiles import CorpusError, build_profiles, dumps, read_corpus
 
 from .conftest import SEEDS
 

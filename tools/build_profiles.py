@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 
 from bench.datasets import BasilArticle, load_basil  # noqa: E402,F401  (bench/calibration.py reads them here)
 from service.analysis.calibration import POOLED, Calibration  # noqa: E402
-from service.calibrate import CorpusArticle, analyse_texts, build_profiles, write_profiles  # noqa: E402
+from service.analysis.profiles import CorpusArticle, analyse_texts, build_profiles, write_profiles  # noqa: E402
 
 EVALDATA = Path(os.environ.get("EVALDATA", ROOT.parent / "shared" / "evaldata"))
 TRAIN_YEARS = ("2010", "2011", "2012")

@@ -131,7 +131,7 @@ def featurize(res, articles, cue_entries, inner=None) -> tuple[list[dict], list[
     """
     from dataclasses import replace
 
-    from service.calibrate import analyse_texts
+    from service.analysis.profiles import analyse_texts
 
     recorder = _Recorder(inner)
     rec_res = replace(res, sentence_bias=recorder)

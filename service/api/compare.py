@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from .analysis.compare import compare
-from .api import check_size, json_body, load, run_analysis
-from .errors import ApiError
+from ..analysis.compare import compare
+from .analyze import check_size, json_body, load, run_analysis
+from ..errors import ApiError
 from .schemas_compare import DEFAULT_MAX_ARTICLES, ComparisonSchema, CompareRequestSchema
 
 bp = Blueprint("compare_api", __name__)

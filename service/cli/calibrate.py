@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .calibrate import CorpusError, build_profiles, read_corpus, write_profiles
+from ..analysis.profiles import CorpusError, build_profiles, read_corpus, write_profiles
 
 _VERSION = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 

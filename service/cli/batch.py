@@ -1,4 +1,7 @@
-"""Batch scoring: many articles from a JSON Lines file, on every core, resumable. Pure Python, no Flask.
+"""``flask --app service batch IN.jsonl OUT.jsonl``: many articles from a JSON Lines file, on every core, resumable.
+
+The scoring functions (run_batch, score_record...) use no Flask and serve scripts and notebooks as they are; the
+click command at the end is the CLI over them.
 
 Input: one JSON object a line, ``{"id": ..., "text": ..., "title"?: ..., "outlet"?: ..., "targets"?: [...]}``;
 other keys (url, date, ...) are ignored. Output: one line per scored article, ``{"id": ..., "result": ...}``,
@@ -15,6 +18,7 @@ schema validates the record, the same ``AnalysisSchema`` dumps the result).
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import multiprocessing
@@ -25,10 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+import click
+from flask import current_app
+from flask.cli import with_appcontext
 from marshmallow import EXCLUDE, ValidationError
 
-from .analysis import AnalysisInputError, analyze_document, load_resources
-from .schemas import AnalysisSchema, AnalyzeRequestSchema
+from ..analysis import AnalysisInputError, analyze_document, load_resources
+from ..api.schemas import AnalysisSchema, AnalyzeRequestSchema
 
 # Tasks kept in flight per worker: enough that a worker never waits for the parent, few enough that a huge input
 # file is streamed rather than read into memory.
@@ -331,3 +338,46 @@ def _pool_loop(ctx, tasks, write, workers: int, ordered: bool, lexicon_dir, wind
                 lineno, rid = lines.pop(next_seq)
                 write(lineno, rid, pending.pop(next_seq))
                 next_seq += 1
+
+
+@click.command("batch")
+@click.argument("in_path", metavar="IN.jsonl", type=click.Path(dir_okay=False, allow_dash=False))
+@click.argument("out_path", metavar="OUT.jsonl", type=click.Path(dir_okay=False, allow_dash=False))
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
+              help="Processes to use (default: every core).")
+@click.option("--unordered", is_flag=True,
+              help="Write results as they finish rather than in input order (keeps every core busy).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@with_appcontext
+def batch_command(in_path, out_path, workers, unordered, quiet):
+    """Score every {id, text, title?, outlet?, targets?} line of IN.jsonl into OUT.jsonl as {id, result}.
+
+    Ids already in OUT.jsonl are skipped, so an interrupted run resumes where it stopped. A bad record is
+    reported on stderr and skipped; the exit status is non-zero only when IN or OUT cannot be used.
+    """
+    workers = workers or os.cpu_count() or 1
+    resources = current_app.extensions["framing"]
+    try:
+        total = count_lines(in_path)
+    except BatchFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+    def report(bad):
+        click.echo(f"{in_path}: {bad}", err=True)
+
+    label = f"Scoring ({workers} worker{'s' if workers > 1 else ''})"
+    bar = (contextlib.nullcontext() if quiet else
+           click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True))
+    try:
+        with bar:
+            summary = run_batch(in_path, out_path, workers=workers, ordered=not unordered, resources=resources,
+                                on_error=report, on_progress=None if quiet else bar.update)
+    except BatchFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{summary.scored} scored, {summary.skipped} skipped (already in {out_path} or repeated), "
+               f"{len(summary.bad)} bad; {summary.seconds:.1f} s, {summary.per_second:.2f} articles/s", err=True)
+
+
+def register(app) -> None:
+    """Attach the batch command to the app."""
+    app.cli.add_command(batch_command)

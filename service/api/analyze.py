@@ -6,9 +6,9 @@ import json
 from flask import Blueprint, current_app, jsonify, request
 from marshmallow import ValidationError
 
-from .analysis import AnalysisInputError, analyze_document, count_tokens
-from .analysis.text import SURROGATE
-from .errors import ApiError
+from ..analysis import AnalysisInputError, analyze_document, count_tokens
+from ..analysis.text import SURROGATE
+from ..errors import ApiError
 from .schemas import AnalysisSchema, AnalyzeRequestSchema, HealthSchema, LexiconsSchema
 
 bp = Blueprint("api", __name__)

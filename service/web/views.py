@@ -14,12 +14,13 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup, escape
 
-from .compare_api import max_articles, run_comparison
-from .errors import ApiError
+from ..api.compare import max_articles, run_comparison
+from ..errors import ApiError
 
-bp = Blueprint("web", __name__)
+# The form brings its own templates and stylesheet (service/web/templates, service/web/static).
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
-DEFAULT_SEED_DIR = Path(__file__).resolve().parents[1] / "seeds"
+DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "seeds"
 START_ROWS = 2
 # Scores drawn as bar charts; the table shows them all.
 CHART_METRICS = ("loaded_density", "hedge_rate", "loaded_attribution_rate", "scare_quote_rate", "quote_share",

@@ -23,9 +23,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .analysis.calibration import (FIGHTIN_PRIOR, MIN_ARTICLES, POOLED, PROFILE_FORMAT, fightin_words,
+from .calibration import (FIGHTIN_PRIOR, MIN_ARTICLES, POOLED, PROFILE_FORMAT, fightin_words,
                                    metric_values, slant_score, summarise, vocabulary_tokens)
-from .analysis.chrome import slugify
+from .chrome import slugify
 
 # Vocabulary kept per outlet: the TOP_K words of highest z with z >= Z_MIN (two-sided 5% level) used in at least
 # MIN_DF of the outlet's articles, so that one story's names do not become "house style".
@@ -140,7 +140,7 @@ def analyse_texts(res, items: list[tuple[str, str | None, str | None]], progress
     The core parses the text with page chrome blanked; texts without chrome (most) are parsed ahead in a batch,
     the rest fall back on the pipeline. ``progress(k)`` is called after each article.
     """
-    from .analysis import analyze_document
+    from . import analyze_document
 
     out = []
     for lo in range(0, len(items), batch_size * 4):

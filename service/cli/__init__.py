@@ -1,0 +1,12 @@
+"""Command-line commands: `flask --app service <command>`, one module per command."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Attach the CLI commands (analyze, batch, calibrate) to the app."""
+    from . import analyze, batch, calibrate
+
+    for module in (analyze, batch, calibrate):
+        module.register(app)
