@@ -675,6 +675,32 @@ def summarise(metrics: dict, actors: list[dict], terms: dict, results: list[dict
     return out
 
 
+# ---- duplicates ------------------------------------------------------------------------------------------------
+
+def duplicate_warnings(results: list[dict], texts: list[str], groups: list[_Outlet], metrics: dict,
+                       actors: list[dict]) -> list[dict]:
+    """Name duplicated articles; a difference between two outlets that share a duplicated story is not clear."""
+    from .duplicates import near_duplicates
+
+    outlet_of = {i: g.name for g in groups for i in g.articles}
+    warnings, tied = [], set()
+    for d in near_duplicates(texts):
+        a, b = outlet_of[d["a"]], outlet_of[d["b"]]
+        where = "under two outlets" if a != b else "twice"
+        warnings.append({"kind": f"{d['kind']}_duplicate", "articles": [d["a"], d["b"]], "outlets": [a, b],
+                         "similarity": d["similarity"],
+                         "text": f"Articles {d['a']} ({a}) and {d['b']} ({b}) are "
+                                 f"{'the same text' if d['kind'] == 'exact' else 'near-duplicates'} "
+                                 f"(similarity {d['similarity']:.2f}): the same story {where}. Differences between "
+                                 f"these outlets partly measure one text and are not marked clear."})
+        tied.add(frozenset((a, b)))
+    for diff in [d for m in metrics.values() for d in m["differences"]] + \
+            [d for actor in actors for d in actor["sentiment_differences"]]:
+        if frozenset((diff["a"], diff["b"])) in tied and diff.get("clear"):
+            diff["clear"] = False
+    return warnings
+
+
 # ---- entry point -------------------------------------------------------------------------------------------------
 
 def compare(results: list[dict], texts: list[str], outlets: list[str] | None = None,
@@ -690,7 +716,9 @@ def compare(results: list[dict], texts: list[str], outlets: list[str] | None = N
     metrics = compute_metrics(results, texts, groups, b=b, seed=seed)
     actors = compare_actors(results, groups)
     terms = distinctive_terms(results, texts, groups)
+    warnings = duplicate_warnings(results, texts, groups, metrics, actors)
     return {
+        "warnings": warnings,
         "outlets": [g.name for g in groups],
         "article_outlets": [next(g.name for g in groups if k in g.articles) for k in range(len(results))],
         "metrics": metrics,

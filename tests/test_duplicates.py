@@ -1,0 +1,67 @@
+"""Near-duplicate detection: the same wire story under two outlets, or posted twice, is found and named."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from service.analysis.compare import compare
+from service.analysis.duplicates import near_duplicates
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "seeds").glob("0*.txt"))
+
+
+def seed(k: int) -> str:
+    return SEEDS[k].read_text(encoding="utf-8")
+
+
+def test_different_stories_on_one_event_are_not_duplicates():
+    assert near_duplicates([seed(k) for k in range(len(SEEDS))]) == []
+
+
+def test_the_same_text_posted_twice_is_exact():
+    texts = [seed(0), seed(3), seed(0)]
+    assert near_duplicates(texts) == [{"a": 0, "b": 2, "similarity": 1.0, "kind": "exact"}]
+
+
+def test_markup_case_and_spacing_do_not_hide_a_copy():
+    html = "<p>" + seed(3).upper().replace("\n\n", "</p>\n<p>") + "</p>"
+    pairs = near_duplicates([seed(3), html])
+    assert pairs and pairs[0]["kind"] == "exact"
+
+
+def test_a_reedited_wire_copy_is_near():
+    paras = [p for p in seed(4).split("\n\n") if p.strip()]
+    # Another outlet runs the wire story with its own headline, drops the last paragraphs and adds a line.
+    copy = "\n\n".join(["Putin hosts Maduro in Moscow"] + paras[1:-4] + ["Our correspondent contributed."])
+    pairs = near_duplicates([seed(0), seed(4), copy])
+    assert [(p["a"], p["b"], p["kind"]) for p in pairs] == [(1, 2, "near")]
+    assert 0.5 <= pairs[0]["similarity"] < 1.0
+
+
+@pytest.mark.parametrize("texts", [[], [""], ["", ""], ["one", "one"], ["<p></p>", "   "]])
+def test_short_and_empty_texts(texts):
+    pairs = near_duplicates(texts)
+    assert all(p["a"] < p["b"] for p in pairs)
+
+
+def test_compare_names_the_duplicates_and_marks_nothing_clear_between_them():
+    # Results as analyze_document shapes them, enough for compare: two outlets, one identical story.
+    text = seed(3)
+    words = len(text.split())
+    sentences = [{"start": m, "end": m + len(p)} for p in text.split("\n") if p.strip()
+                 for m in [text.index(p)]]
+    hits = [{"term": "chaos", "start": text.index("chaos"), "end": text.index("chaos") + 5, "in_quote": False,
+             "weight": 1.0}] * 40
+    base = {"stats": {"words": words, "own_voice_words": words, "quoted_words": 0}, "sentences": sentences,
+            "readability": {"flesch_kincaid_grade": 10.0}, "actors": [], "voice": {},
+            "cleaning": {"removed": []}}
+    loaded = {**base, "outlet": "Outlet A", "loaded_terms": {"hits": hits, "density": 1.0}}
+    plain = {**base, "outlet": "Outlet B", "loaded_terms": {"hits": [], "density": 0.0}}
+    out = compare([loaded, plain], [text, text])
+    assert out["warnings"][0]["articles"] == [0, 1]
+    assert out["warnings"][0]["outlets"] == ["Outlet A", "Outlet B"]
+    assert "same text" in out["warnings"][0]["text"]
+    diff = out["metrics"]["loaded_density"]["differences"][0]
+    assert diff["difference"] > 0 and diff["clear"] is False
