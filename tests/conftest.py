@@ -52,3 +52,7 @@ def seed_results(app, seeds):
         assert resp.status_code == 200, resp.get_json()
         out[row["file"]] = resp.get_json()
     return out
+
+
+# The throwaway PostgreSQL cluster (tests/postgres.py): pg_cluster for the session, pg_url a fresh database.
+from tests.postgres import pg_cluster, pg_url  # noqa: E402,F401
