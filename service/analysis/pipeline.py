@@ -156,12 +156,16 @@ def extract_step(d: Document) -> None:
 
 
 def chrome_step(d: Document) -> None:
-    """Blank page chrome (same length, newlines kept) so nothing downstream can score it."""
-    d.chrome = d.res.chrome.find(d.work_text, d.outlet)
+    """Blank page chrome (same length, newlines kept) so nothing downstream can score it; report refused rules."""
+    found = d.res.chrome.scan(d.work_text, d.outlet)
+    d.chrome = found.spans
     d.work_text = blank(d.work_text, [(c.start, c.end) for c in d.chrome])
     d.parts["cleaning"] = {
-        "removed": [{**d.out_span(c.start, c.end), "kind": c.kind, "rule": c.rule} for c in d.chrome],
-        "removed_characters": sum(c.end - c.start for c in d.chrome)}
+        "removed": [{**d.out_span(c.start, c.end), "kind": c.kind, "rule": c.rule, "description": c.description}
+                    for c in d.chrome],
+        "removed_characters": sum(c.end - c.start for c in d.chrome),
+        "skipped": [{**d.out_span(c.start, c.end), "kind": c.kind, "rule": c.rule, "description": c.description,
+                     "reason": c.reason} for c in found.skipped]}
 
 
 def quotes_step(d: Document) -> None:
