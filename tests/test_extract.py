@@ -221,3 +221,20 @@ def test_pathological_pages_finish(raw):
     prep = prepare(raw)
     found = find_article(raw, prep)
     assert found is None or all(0 <= s < e <= len(prep.text) for s, e in found.kept)
+
+
+# ---- the bench's site templates, filled with a seed story ------------------------------------------------------
+
+@pytest.mark.parametrize("template", ["wordpress", "arc", "nextjs", "wire", "tabloid"])
+def test_site_templates_filled_with_a_seed_keep_the_story(template):
+    from bench.pages import OTHER_HEADLINES, OTHER_TEASERS, PAGES as BENCH_PAGES, read_truth, render, shingle_f1, \
+        truth_text
+
+    art = read_truth(BENCH_PAGES / "truth" / "seed_004.txt")
+    raw = render(template, art, 4)
+    found, text = kept_text(raw)
+    assert found is not None
+    assert shingle_f1(text, truth_text(art))[2] >= 0.95
+    for chrome in OTHER_HEADLINES + OTHER_TEASERS + ["dataLayer", "cookies"]:
+        assert chrome not in text
+    assert found.metadata["title"] == art["headline"]
