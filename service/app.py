@@ -12,7 +12,6 @@ from flask import Flask, g, request
 from . import config
 from .analysis import load_resources
 from .errors import register_error_handlers
-from .api.openapi import build_spec
 
 _shared_resources = {}
 
@@ -49,5 +48,4 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.register(app)
     cli.register(app)
     register_error_handlers(app)
-    app.extensions["framing_spec"] = build_spec(app)
     return app

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify
+from flask import Flask, current_app, g, jsonify
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("service")
@@ -20,18 +20,49 @@ class ApiError(Exception):
         self.fields = fields or {}
 
 
-def _string_keys(value):
-    """Return ``value`` with every dict key a string (marshmallow keys list items by int, JSON wants str)."""
-    if isinstance(value, dict):
-        return {str(k): _string_keys(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_string_keys(v) for v in value]
-    return value
+# webargs files validation messages under the part of the request they came from; the field paths say enough.
+_LOCATIONS = ("json", "query", "querystring", "form", "view_args", "path", "headers", "files", "cookies")
+
+
+def dotted_fields(messages) -> dict[str, list[str]]:
+    """Flatten marshmallow's nested messages into one shape: {"articles.0.text": ["..."]} (docs/compare.md).
+
+    A list of strings is the messages of that path; a dict goes one level down (list items are keyed by their
+    index); anything else is one message.
+    """
+    out: dict[str, list[str]] = {}
+    stack = [("", messages)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                key = str(key)
+                stack.append((f"{path}.{key}" if path else key, value))
+        elif isinstance(node, (list, tuple)) and all(isinstance(m, str) for m in node):
+            out.setdefault(path or "_schema", []).extend(node)
+        elif isinstance(node, (list, tuple)):
+            for k, value in enumerate(node):
+                stack.append((f"{path}.{k}" if path else str(k), value))
+        else:
+            out.setdefault(path or "_schema", []).append(str(node))
+    return dict(sorted(out.items()))
+
+
+def _strip_location(messages):
+    if isinstance(messages, dict) and messages and set(messages) <= set(_LOCATIONS):
+        merged = {}
+        for value in messages.values():
+            if isinstance(value, dict):
+                merged.update(value)
+            else:
+                merged.setdefault("_schema", []).extend(value if isinstance(value, list) else [value])
+        return merged
+    return messages
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
     """Build the JSON error response."""
-    body = {"error": {"code": code, "message": message, "fields": _string_keys(fields or {}),
+    body = {"error": {"code": code, "message": message, "fields": dotted_fields(fields or {}),
                       "request_id": getattr(g, "request_id", None)}}
     return jsonify(body), status
 
@@ -43,6 +74,26 @@ _HTTP_CODES = {
 }
 
 
+def http_error(exc: HTTPException):
+    """Answer a Werkzeug or webargs HTTP error (routing, body size, request validation) in the one shape."""
+    status = exc.code or 500
+    message = exc.description or exc.name
+    fields = None
+    data = getattr(exc, "data", None) or {}
+    if data.get("messages") is not None:  # webargs (flask-smorest @arguments): the request failed its schema
+        fields = _strip_location(data["messages"])
+        message = "The request has invalid fields." if status == 422 else message
+    if status == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        message = f"The request body is larger than the limit of {limit} bytes."
+    response, status = error_response(status, _HTTP_CODES.get(status, "http_error"), message, fields)
+    if status == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    for key, value in (data.get("headers") or {}).items():
+        response.headers[key] = value
+    return response, status
+
+
 def register_error_handlers(app: Flask) -> None:
     """Make every error, expected or not, a JSON body."""
 
@@ -50,17 +101,7 @@ def register_error_handlers(app: Flask) -> None:
     def _api_error(exc: ApiError):
         return error_response(exc.status, exc.code, exc.message, exc.fields)
 
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
-        status = exc.code or 500
-        message = exc.description or exc.name
-        if status == 413:
-            limit = app.config.get("MAX_CONTENT_LENGTH")
-            message = f"The request body is larger than the limit of {limit} bytes."
-        response, status = error_response(status, _HTTP_CODES.get(status, "http_error"), message)
-        if status == 405 and getattr(exc, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
-        return response, status
+    app.register_error_handler(HTTPException, http_error)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

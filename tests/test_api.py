@@ -141,7 +141,40 @@ def assert_error(resp, status, code=None):
 ])
 def test_invalid_fields_are_422_with_field_messages(client, body, field):
     err = assert_error(client.post("/api/v1/analyze", json=body), 422, "validation_error")
-    assert field in err["fields"]
+    # One shape everywhere: flat dotted paths ("targets.0.end"), each with a list of messages.
+    assert any(k == field or k.startswith(field + ".") for k in err["fields"]), err["fields"]
+    assert all(isinstance(v, list) and all(isinstance(m, str) for m in v) for v in err["fields"].values())
+
+
+@pytest.mark.parametrize("body, path", [
+    ({"text": "Fine.", "targets": [{"start": 3}]}, "targets.0.end"),
+    ({"text": "Fine.", "targets": ["ok", {"start": 4, "end": 2}]}, "targets.1.end"),
+    ({"text": "Fine.", "outlet": "   "}, "outlet"),
+    ({"text": "Fine.", "published": "last Tuesday"}, "published"),
+    ({"text": "Fine.", "language": "English"}, "language"),
+])
+def test_error_fields_are_dotted_paths(client, body, path):
+    err = assert_error(client.post("/api/v1/analyze", json=body), 422, "validation_error")
+    assert path in err["fields"], err["fields"]
+
+
+def test_newsroom_metadata_is_accepted_and_echoed(client):
+    body = {"text": "Officials said the talks would continue.", "id": 1234, "url": "https://example.org/a",
+            "published": "2019-03-25T10:00:00Z", "author": "A. Reporter", "section": "World", "language": "en"}
+    out = client.post("/api/v1/analyze", json=body).get_json()
+    assert out["meta"]["id"] == "1234"
+    assert {k: out["meta"][k] for k in ("url", "published", "author", "section", "language")} == \
+        {k: body[k] for k in ("url", "published", "author", "section", "language")}
+    assert set(out["meta"]["source"].values()) == {"request"}
+
+
+def test_text_plain_honours_its_charset(client):
+    text = "Le président a été critiqué."
+    resp = client.post("/api/v1/analyze", data=text.encode("latin-1"), content_type="text/plain; charset=latin-1",
+                       query_string={"outlet": "Le Monde"})
+    assert resp.status_code == 200, resp.data[:300]
+    assert resp.get_json()["stats"]["characters"] == len(text)
+    assert_error(client.post("/api/v1/analyze", data=b"x", content_type="text/plain; charset=no-such"), 415)
 
 
 def test_json_array_body_is_422(client):

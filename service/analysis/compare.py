@@ -520,8 +520,12 @@ def distinctive_terms(results: list[dict], texts: list[str], groups: list[_Outle
                 continue
             a_w = alpha0 * pooled[term] / total
             y_j = pooled[term] - y_i
-            delta = (math.log((y_i + a_w) / (ni + alpha0 - y_i - a_w))
-                     - math.log((y_j + a_w) / (nj + alpha0 - y_j - a_w)))
+            # The odds of a term are its count against the rest of the vocabulary; a term that is the whole
+            # vocabulary of one side (two-word articles: "Chaos. Chaos." against "x y") has no rest, and no odds.
+            rest_i, rest_j = ni + alpha0 - y_i - a_w, nj + alpha0 - y_j - a_w
+            if rest_i <= 0 or rest_j <= 0:
+                continue
+            delta = math.log((y_i + a_w) / rest_i) - math.log((y_j + a_w) / rest_j)
             z = delta / math.sqrt(1.0 / (y_i + a_w) + 1.0 / (y_j + a_w))
             if z <= 0:
                 continue

@@ -1,20 +1,18 @@
-"""The REST API blueprint: load the request through a schema, call the core, dump through a schema."""
+"""POST /api/v1/analyze: load the request through its schema, call the core, dump the result through a schema."""
 from __future__ import annotations
 
-import json
+from flask import current_app
 
-from flask import Blueprint, current_app, jsonify, request
-from marshmallow import ValidationError
-
-from ..analysis import AnalysisInputError, analyze_document, count_tokens
-from ..analysis.text import SURROGATE
+from ..analysis import AnalysisInputError, TextTooLong, analyze_document
 from ..errors import ApiError
-from .schemas import AnalysisSchema, AnalyzeRequestSchema, HealthSchema, LexiconsSchema
+from .base import TEXT_PLAIN_QUERY_FIELDS, Blueprint, accepts_text_plain
+from .schemas import AnalysisSchema, AnalyzeRequestSchema, ErrorSchema
 
-bp = Blueprint("api", __name__)
-# JSON's \u escapes can encode half of a UTF-16 pair alone (SURROGATE); Python keeps it, but it is no character
-# and no encoder (UTF-8 output, spaCy) accepts it: the API says so with a 422 (the core, for batch input, reads it
-# as U+FFFD).
+bp = Blueprint("analyze", __name__, url_prefix="/api/v1", description="Analyse one article.")
+# The metadata a caller may attach to an article, echoed back in the answer's `meta`.
+META_FIELDS = ("id", "url", "published", "author", "section", "language")
+# Page metadata (service/analysis/extract.py) that fills a field the request left out.
+_PAGE_META = {"url": "url", "published": "date", "author": "author"}
 
 
 def resources():
@@ -22,166 +20,70 @@ def resources():
     return current_app.extensions["framing"]
 
 
-def json_body():
-    """Parse a JSON body strictly: malformed, non-UTF-8 or too deeply nested JSON is a 400."""
-    mimetype = request.mimetype
-    if mimetype != "application/json" and not mimetype.endswith("+json"):
-        raise ApiError(415, "unsupported_media_type",
-                       "Send application/json (or text/plain for a bare article text).")
-    raw = request.get_data(cache=True)
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ApiError(400, "bad_request", f"The body is not valid UTF-8 (byte {exc.start}).") from exc
-    except RecursionError as exc:
-        raise ApiError(400, "bad_request", "The JSON body is nested too deeply.") from exc
-    except ValueError as exc:
-        raise ApiError(400, "bad_request", f"The body is not valid JSON: {exc}.") from exc
-    where = _surrogate_path(data)
-    if where is not None:
-        raise ApiError(422, "validation_error", "The JSON holds an unpaired UTF-16 surrogate (a \\ud800-\\udfff "
-                       "escape), which is not a character.", {where or "_schema": ["Not valid Unicode."]})
-    return data
+def run_analysis(args: dict, field_prefix: str = "", max_tokens: int | None = None) -> dict:
+    """Call the core on validated request fields; a target that does not fit is a 422, a text too long a 413.
 
-
-def _surrogate_path(value) -> str | None:
-    """Return the dotted path of the first string holding a lone surrogate ("" for the top level), else None.
-
-    Iterative, so a JSON body nested as deep as the parser allows cannot overflow the stack here.
+    The token limit (FRAMING_MAX_TOKENS, or what is left of it for the later articles of a comparison) applies to
+    the text the core analyses: a saved web page is measured by its article, not by its scripts and sidebars.
     """
-    stack = [("", value)]
-    while stack:
-        path, node = stack.pop()
-        if isinstance(node, str):
-            if SURROGATE.search(node):
-                return path
-            continue
-        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-        for key, item in items:
-            if isinstance(key, str) and SURROGATE.search(key):
-                return path or "_schema"
-            stack.append((f"{path}.{key}" if path else str(key), item))
-    return None
-
-
-def load(schema, data):
-    """Validate ``data`` with ``schema``; errors become a 422 with per-field messages."""
-    if not isinstance(data, dict):
-        raise ApiError(422, "validation_error", "The JSON body must be an object.",
-                       {"_schema": ["Expected a JSON object."]})
+    limit = current_app.config.get("FRAMING_MAX_TOKENS") if max_tokens is None else max_tokens
     try:
-        return schema.load(data)
-    except ValidationError as exc:
-        raise ApiError(422, "validation_error", "The request has invalid fields.", exc.messages) from exc
-
-
-def analyze_request() -> dict:
-    """Read an analyze request from JSON or text/plain."""
-    if request.mimetype == "text/plain":
-        raw = request.get_data(cache=True)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ApiError(400, "bad_request", f"The body is not valid UTF-8 (byte {exc.start}).") from exc
-        data = {"text": text}
-        for key in ("title", "outlet"):
-            if request.args.get(key):
-                data[key] = request.args[key]
-        return load(AnalyzeRequestSchema(), data)
-    return load(AnalyzeRequestSchema(), json_body())
-
-
-def check_size(texts: list[str], fields: list[str]) -> None:
-    """413 when the texts of one request hold more tokens than FRAMING_MAX_TOKENS.
-
-    The analysis costs about linear time in tokens (bench/RESULTS.md); the limit keeps one request well inside the
-    worker timeout. Longer corpora go through the batch command, which has no limit.
-    """
-    limit = current_app.config["FRAMING_MAX_TOKENS"]
-    counts = [count_tokens(resources(), t) for t in texts]
-    if sum(counts) > limit:
-        worst = max(range(len(counts)), key=counts.__getitem__)
-        message = (f"The text holds {sum(counts)} tokens; one request may hold {limit} "
-                   "(FRAMING_MAX_TOKENS). Split it, or use the batch command.")
-        raise ApiError(413, "text_too_long", message, {fields[worst]: [f"{counts[worst]} tokens."]})
-
-
-def run_analysis(args: dict) -> dict:
-    """Call the core; a target that does not fit the text is a 422 on that field."""
-    try:
-        return analyze_document(resources(), args["text"], title=args.get("title"), outlet=args.get("outlet"),
-                                targets=args.get("targets"))
+        result = analyze_document(resources(), args["text"], title=args.get("title"), outlet=args.get("outlet"),
+                                  targets=args.get("targets"), max_tokens=limit, **_extra_args(args))
+    except TextTooLong as exc:
+        message = (f"The article holds {exc.tokens} tokens once page furniture is removed; one request may hold "
+                   f"{exc.limit} (FRAMING_MAX_TOKENS). Split it, or use the batch command.")
+        raise ApiError(413, "text_too_long", message, {field_prefix + exc.field: [message]}) from exc
     except AnalysisInputError as exc:
-        raise ApiError(422, "validation_error", str(exc), {exc.field: [str(exc)]}) from exc
+        raise ApiError(422, "validation_error", str(exc), {field_prefix + exc.field: [str(exc)]}) from exc
+    return with_meta(result, args)
 
 
-@bp.post("/api/v1/analyze")
-def analyze():
-    """Analyse one article.
-    ---
-    post:
-      summary: Analyse one article
-      description: Loaded terms, actors and sentiment, editorial voice, readability and calibration, each with
-        character offsets into the submitted text. Send application/json, or text/plain with optional
-        ?title=&outlet= query parameters.
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: AnalyzeRequestSchema
-          text/plain:
-            schema:
-              type: string
-      responses:
-        200:
-          content:
-            application/json:
-              schema: AnalysisSchema
-        400: {content: {application/json: {schema: ErrorSchema}}, description: Malformed JSON or encoding}
-        413: {content: {application/json: {schema: ErrorSchema}}, description: Body over the size limit, or text
-          over FRAMING_MAX_TOKENS tokens}
-        415: {content: {application/json: {schema: ErrorSchema}}, description: Unsupported content type}
-        422: {content: {application/json: {schema: ErrorSchema}}, description: Invalid fields}
-    """
-    args = analyze_request()
-    check_size([args["text"]], ["text"])
-    return jsonify(AnalysisSchema().dump(run_analysis(args)))
+def _extra_args(args: dict) -> dict:
+    """Pass the core the options it knows (older cores take fewer keyword arguments)."""
+    import inspect
+
+    accepted = inspect.signature(analyze_document).parameters
+    extra = {"include_text": args.get("include_text", False), "language": args.get("language")}
+    return {k: v for k, v in extra.items() if k in accepted and v not in (None, False)}
 
 
-@bp.get("/api/v1/lexicons")
-def lexicons():
-    """Describe the loaded lexicons.
-    ---
-    get:
-      summary: What is loaded, with counts and sources
-      responses:
-        200:
-          content:
-            application/json:
-              schema: LexiconsSchema
-    """
-    res = resources()
-    body = res.describe()
-    body["calibration"] = res.calibration.describe() if res.calibration else {}
-    return jsonify(LexiconsSchema().dump(body))
+def with_meta(result: dict, args: dict) -> dict:
+    """Echo the caller's newsroom metadata in ``meta``, filled from the page's own metadata where left out."""
+    page = result.get("metadata") or {}
+    meta, source = {}, {}
+    for key in META_FIELDS:
+        if args.get(key) is not None:
+            meta[key], source[key] = args[key], "request"
+        elif key in _PAGE_META and page.get(_PAGE_META[key]):
+            meta[key], source[key] = page[_PAGE_META[key]], "page"
+    if result.get("title") is None and page.get("title"):
+        result["title"] = page["title"]
+        source["title"] = "page"
+    result["meta"] = {**meta, "source": source}
+    return result
 
 
-@bp.get("/healthz")
-def healthz():
-    """Report readiness.
-    ---
-    get:
-      summary: 200 when the models and lexicons are loaded
-      responses:
-        200:
-          content:
-            application/json:
-              schema: HealthSchema
-    """
-    return jsonify(HealthSchema().dump({"status": "ok", "lexicon_version": resources().version}))
-
-
-@bp.get("/api/v1/openapi.json")
-def openapi():
-    """Serve the OpenAPI document generated from the schemas."""
-    return jsonify(current_app.extensions["framing_spec"])
+@bp.post("/analyze")
+@bp.arguments(AnalyzeRequestSchema, description="An article as JSON; or send text/plain with the other fields in "
+                                                "the query string.")
+@bp.response(200, AnalysisSchema, description="The analysis, every span an offset into the submitted text.")
+@bp.alt_response(400, schema=ErrorSchema, description="Malformed JSON or encoding.")
+@bp.alt_response(401, schema=ErrorSchema, description="An API key is required (FRAMING_API_KEYS) and was not given.")
+@bp.alt_response(413, schema=ErrorSchema, description="Body over FRAMING_MAX_BYTES, or the article over "
+                                                      "FRAMING_MAX_TOKENS tokens.")
+@bp.alt_response(415, schema=ErrorSchema, description="Unsupported content type.")
+@bp.alt_response(422, schema=ErrorSchema, description="Invalid fields, with a message per field.")
+@bp.alt_response(429, schema=ErrorSchema, description="Rate limit reached; retry after Retry-After seconds.")
+@bp.doc(summary="Analyse one article",
+        description="Loaded terms, actors and sentiment, editorial voice, readability and calibration, each with "
+                    "character offsets into the submitted text. Send application/json, or text/plain (any charset "
+                    "declared in Content-Type) with the other fields as query parameters.",
+        requestBody={"content": {"text/plain": {"schema": {"type": "string"}}}},
+        parameters=[{"in": "query", "name": name, "required": False, "schema": {"type": "string"},
+                     "description": f"With a text/plain body: the article's {name}."}
+                    for name in TEXT_PLAIN_QUERY_FIELDS])
+@accepts_text_plain
+def analyze(args):
+    """Analyse one article."""
+    return run_analysis(args)

@@ -1,64 +1,60 @@
-"""The comparison endpoint: analyse each article with the core, then compare them (service.analysis.compare)."""
+"""POST /api/v1/compare: analyse each article with the core, then compare them (service.analysis.compare)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
-
 from ..analysis.compare import compare
-from .analyze import check_size, json_body, load, run_analysis
 from ..errors import ApiError
-from .schemas_compare import DEFAULT_MAX_ARTICLES, ComparisonSchema, CompareRequestSchema
+from .analyze import run_analysis
+from .base import Blueprint
+from .schemas import CompareRequestSchema, ComparisonSchema, ErrorSchema, max_articles  # noqa: F401 (the form reads it)
 
-bp = Blueprint("compare_api", __name__)
+bp = Blueprint("compare", __name__, url_prefix="/api/v1", description="Compare outlets' framing of one event.")
 
 
-def max_articles() -> int:
-    """Return the article limit of one comparison (FRAMING_MAX_ARTICLES)."""
-    return int(current_app.config.get("FRAMING_MAX_ARTICLES") or DEFAULT_MAX_ARTICLES)
+def compare_articles(args: dict) -> dict:
+    """Analyse every validated article and compare them; return the comparison (not yet dumped).
+
+    The API and the web form both call this, so they compute alike. A too-long text answers 413 for the whole
+    request (FRAMING_MAX_TOKENS counts every article together).
+    """
+    from flask import current_app
+
+    articles = args["articles"]
+    budget = current_app.config.get("FRAMING_MAX_TOKENS")
+    results = []
+    for k, article in enumerate(articles):
+        # Each article may use what the earlier ones left of the request's budget, so a comparison costs at most
+        # FRAMING_MAX_TOKENS tokens of analysis however many articles it holds.
+        results.append(run_analysis(article, field_prefix=f"articles.{k}.", max_tokens=budget))
+        if budget is not None:
+            budget = max(budget - results[-1]["stats"].get("tokens", results[-1]["stats"]["words"]), 1)
+    body = compare(results, [a["text"] for a in articles], [a["outlet"] for a in articles])
+    body["articles"] = results
+    return body
 
 
 def run_comparison(data) -> dict:
-    """Validate a compare request, analyse every article and compare them; return the dumped response.
+    """Validate a compare request (the form's path), compare, and return the dumped response; errors are ApiError."""
+    from .base import load
 
-    The API and the web form both call this, so they validate and compute alike. Errors are ApiError (422).
-    """
-    args = load(CompareRequestSchema(max_articles=max_articles()), data)
-    articles = args["articles"]
-    check_size([a["text"] for a in articles], [f"articles.{k}.text" for k in range(len(articles))])
-    results = []
-    for k, article in enumerate(articles):
-        try:
-            results.append(run_analysis(article))
-        except ApiError as exc:  # a field error of one article names that article
-            exc.fields = {f"articles.{k}.{key}": v for key, v in exc.fields.items()}
-            raise
-    body = compare(results, [a["text"] for a in articles], [a["outlet"] for a in articles])
-    body["articles"] = results
-    return ComparisonSchema().dump(body)
+    return ComparisonSchema().dump(compare_articles(load(CompareRequestSchema(), data)))
 
 
-@bp.post("/api/v1/compare")
-def compare_view():
-    """Compare two or more outlets' coverage of one event.
-    ---
-    post:
-      summary: Compare outlets' framing of one event
-      description: Analyses each article as /api/v1/analyze does, pools articles of the same outlet, and returns
-        each main score per outlet with 95% bootstrap intervals (resampling sentences, fixed seed) and pairwise
-        differences, the actors named by two or more outlets with their labels and sentiment, each outlet's
-        distinctive terms (log-odds with an informative Dirichlet prior, Monroe et al. 2008) and a plain summary.
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: CompareRequestSchema
-      responses:
-        200:
-          content:
-            application/json:
-              schema: ComparisonSchema
-        400: {content: {application/json: {schema: ErrorSchema}}, description: Malformed JSON or encoding}
-        413: {content: {application/json: {schema: ErrorSchema}}, description: Body over the size limit}
-        415: {content: {application/json: {schema: ErrorSchema}}, description: Unsupported content type}
-        422: {content: {application/json: {schema: ErrorSchema}}, description: Invalid fields or article count}
-    """
-    return jsonify(run_comparison(json_body()))
+@bp.post("/compare")
+@bp.arguments(CompareRequestSchema)
+@bp.response(200, ComparisonSchema, description="Per-outlet scores with intervals, differences, actors, terms.")
+@bp.alt_response(400, schema=ErrorSchema, description="Malformed JSON or encoding.")
+@bp.alt_response(401, schema=ErrorSchema, description="An API key is required (FRAMING_API_KEYS) and was not given.")
+@bp.alt_response(413, schema=ErrorSchema, description="Body over FRAMING_MAX_BYTES, or the articles over "
+                                                      "FRAMING_MAX_TOKENS tokens together.")
+@bp.alt_response(415, schema=ErrorSchema, description="Unsupported content type.")
+@bp.alt_response(422, schema=ErrorSchema, description="Invalid fields or article count.")
+@bp.alt_response(429, schema=ErrorSchema, description="Rate limit reached; retry after Retry-After seconds.")
+@bp.doc(summary="Compare outlets' framing of one event",
+        description="Analyses each article as /api/v1/analyze does, pools articles of the same outlet, and returns "
+                    "each main score per outlet with 95% bootstrap intervals (resampling sentences, fixed seed) and "
+                    "pairwise differences, the actors named by two or more outlets with their labels and sentiment, "
+                    "each outlet's distinctive terms (log-odds with an informative Dirichlet prior, Monroe et al. "
+                    "2008) and a plain summary.")
+def compare_view(args):
+    """Compare two or more outlets' coverage of one event."""
+    return compare_articles(args)

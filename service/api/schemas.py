@@ -1,5 +1,5 @@
-"""Marshmallow schemas: the single description of the API. They validate requests, shape responses and generate
-the OpenAPI document (service/openapi.py)."""
+"""Marshmallow schemas: the single description of the API. They validate requests, shape responses and, through
+flask-smorest, generate the OpenAPI document (GET /api/v1/openapi.json)."""
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
@@ -9,11 +9,61 @@ MAX_TITLE = 1_000
 MAX_OUTLET = 200
 MAX_TARGETS = 50
 MAX_TARGET_TEXT = 500
+# Newsroom metadata a caller may attach to an article: echoed back, never analysed. URLs as browsers cap them.
+MAX_URL = 2_048
+MAX_META = 500
+DEFAULT_MAX_ARTICLES = 20
 
 
 def _not_blank(value: str) -> None:
     if not value.strip():
         raise ValidationError("Must contain non-whitespace characters.")
+
+
+def _iso_date(value: str) -> None:
+    from datetime import date, datetime
+
+    text = value.strip().replace("Z", "+00:00")
+    for parse in (datetime.fromisoformat, date.fromisoformat):
+        try:
+            parse(text)
+            return
+        except ValueError:
+            continue
+    raise ValidationError("Not an ISO 8601 date or time (e.g. 2019-03-25 or 2019-03-25T14:30:00Z).")
+
+
+class ArticleIdField(fields.Field):
+    """A caller's article id: a string of at most 200 characters or an integer; always echoed as a string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValidationError("An id is a string or an integer.")
+        value = str(value)
+        if not value.strip() or len(value) > 200:
+            raise ValidationError("An id is 1 to 200 characters.")
+        return value
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
+
+
+
+class ArticleMetaSchema(Schema):
+    """Newsroom metadata accepted with every article and echoed back, never analysed.
+
+    Unknown keys stay an error (marshmallow's default), so a typo such as "titel" is caught, not silently dropped.
+    """
+
+    id = ArticleIdField(load_default=None, allow_none=True,
+                        metadata={"description": "Your id for the article (string or integer), echoed back."})
+    url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_URL))
+    published = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=64), _iso_date],
+                              metadata={"description": "Publication date or time, ISO 8601."})
+    author = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_META))
+    section = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_META))
+    language = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[a-z]{2}$"),
+                             metadata={"description": "ISO 639-1 code, if you know it; detected otherwise."})
 
 
 class TargetSpanSchema(Schema):
@@ -41,15 +91,21 @@ class TargetField(fields.Field):
         raise ValidationError("A target is a string or an object {text, start, end}.")
 
 
-class AnalyzeRequestSchema(Schema):
-    """POST /api/v1/analyze body (application/json)."""
+class AnalyzeRequestSchema(ArticleMetaSchema):
+    """POST /api/v1/analyze body (application/json).
+
+    Besides the text, newsroom metadata (id, url, published, author, section, language) is accepted and echoed
+    back; unknown keys stay an error, so a typo such as "titel" is caught rather than silently dropped.
+    """
 
     text = fields.String(required=True, validate=_not_blank,
                          metadata={"description": "Article text, plain or HTML (tags are stripped; offsets still "
                                                   "point into this string)."})
     title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_TITLE))
-    outlet = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_OUTLET),
+    outlet = fields.String(load_default=None, allow_none=True, validate=[_not_blank, validate.Length(max=MAX_OUTLET)],
                            metadata={"description": "Outlet name; selects its chrome rules and calibration profile."})
+    include_text = fields.Boolean(load_default=False,
+                                  metadata={"description": "Also return analysed_text: the plain text scored."})
     targets = fields.List(
         TargetField(metadata={"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/TargetSpan"}]}),
         load_default=None, allow_none=True, validate=validate.Length(max=MAX_TARGETS),
@@ -88,17 +144,33 @@ class StatsSchema(Schema):
     quoted_words = fields.Integer()
     sentences = fields.Integer()
     characters = fields.Integer()
+    tokens = fields.Integer(metadata={"description": "Tokens analysed (what FRAMING_MAX_TOKENS counts)."})
     is_html = fields.Boolean()
 
 
 class RemovedSchema(SpanSchema):
     kind = fields.String()
-    rule = fields.String()
+    rule = fields.String(metadata={"description": "Id of the rule in lexicons/chrome.json."})
+    description = fields.String(metadata={"description": "What the rule removes, in plain words."})
+
+
+class SkippedSchema(RemovedSchema):
+    reason = fields.String(metadata={"description": "Why the rule was refused (it would have removed story text)."})
+
+
+class ExtractionSchema(Schema):
+    method = fields.String(metadata={"description": "How the article was found in the page (e.g. trafilatura)."})
+    share_kept = fields.Float(metadata={"description": "Share of the page's text kept as the article."})
+    kept = fields.List(fields.Nested(SpanSchema), metadata={"description": "Spans of the page kept as the article."})
 
 
 class CleaningSchema(Schema):
     removed = fields.List(fields.Nested(RemovedSchema))
     removed_characters = fields.Integer()
+    skipped = fields.List(fields.Nested(SkippedSchema),
+                          metadata={"description": "Chrome rules refused at run time, with the reason."})
+    extraction = fields.Nested(ExtractionSchema, allow_none=True,
+                               metadata={"description": "Set when the input was a whole web page."})
 
 
 class ReadabilitySchema(Schema):
@@ -263,11 +335,47 @@ class SentenceLoadednessSchema(Schema):
                             metadata={"description": "Only the sentences at or above the threshold."})
 
 
+class MetaSchema(Schema):
+    """The caller's newsroom metadata, echoed back; filled from the page's own metadata where left out."""
+
+    id = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+    published = fields.String(allow_none=True)
+    author = fields.String(allow_none=True)
+    section = fields.String(allow_none=True)
+    language = fields.String(allow_none=True, metadata={"description": "As the caller declared it."})
+    source = fields.Dict(keys=fields.String(), values=fields.String(),
+                         metadata={"description": "Where each field came from: request or page."})
+
+
+class PageMetadataSchema(Schema):
+    title = fields.String(allow_none=True)
+    date = fields.String(allow_none=True)
+    author = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+    sitename = fields.String(allow_none=True)
+
+
+class LanguageSchema(Schema):
+    language = fields.String(allow_none=True, metadata={"description": "ISO 639-1 code."})
+    confidence = fields.Float(allow_none=True)
+    method = fields.String()
+
+
 class AnalysisSchema(Schema):
     """The result of POST /api/v1/analyze."""
 
     outlet = fields.String(allow_none=True)
     title = fields.String(allow_none=True)
+    meta = fields.Nested(MetaSchema)
+    language = fields.String(allow_none=True, metadata={
+        "description": "ISO 639-1 code of the analysed text; the English lexicons score English only."})
+    language_detection = fields.Nested(LanguageSchema, allow_none=True)
+    metadata = fields.Nested(PageMetadataSchema, allow_none=True,
+                             metadata={"description": "Metadata found on the page (title, date, author, URL)."})
+    analysed_text = fields.String(metadata={"description": "With include_text: the plain text scored, paragraphs "
+                                                           "separated by newlines."})
+    sentences = fields.List(fields.Nested(SpanSchema), metadata={"description": "Sentence spans of the story text."})
     stats = fields.Nested(StatsSchema)
     cleaning = fields.Nested(CleaningSchema)
     readability = fields.Nested(ReadabilitySchema)
@@ -309,3 +417,155 @@ class HealthSchema(Schema):
     lexicon_version = fields.String()
 
 
+# ---- POST /api/v1/compare ----------------------------------------------------------------------------------
+
+
+class CompareArticleSchema(ArticleMetaSchema):
+    """One article of a comparison."""
+
+    outlet = fields.String(required=True, validate=[_not_blank, validate.Length(max=MAX_OUTLET)],
+                           metadata={"description": "Outlet name; articles of the same outlet are pooled "
+                                                    "(case and spacing aside)."})
+    text = fields.String(required=True, validate=_not_blank,
+                         metadata={"description": "Article text, plain or HTML, as for /api/v1/analyze."})
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_TITLE))
+
+
+class CompareRequestSchema(Schema):
+    """POST /api/v1/compare body: 2 to FRAMING_MAX_ARTICLES articles."""
+
+    articles = fields.List(fields.Nested(CompareArticleSchema), required=True,
+                           metadata={"description": "2 to FRAMING_MAX_ARTICLES (default 20) articles."})
+
+    def __init__(self, *args, max_articles: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_articles = max_articles
+
+    @validates("articles")
+    def _count(self, value, **kwargs):
+        limit = self.max_articles or max_articles()
+        if not 2 <= len(value) <= limit:
+            raise ValidationError(f"Send between 2 and {limit} articles; got {len(value)}.")
+
+
+def max_articles() -> int:
+    """Return the article limit of one comparison (FRAMING_MAX_ARTICLES, or the default outside a request)."""
+    from flask import current_app, has_app_context
+
+    configured = current_app.config.get("FRAMING_MAX_ARTICLES") if has_app_context() else None
+    return int(configured or DEFAULT_MAX_ARTICLES)
+
+
+# ---- response ----------------------------------------------------------------------------------------------------
+
+class OutletValueSchema(Schema):
+    outlet = fields.String()
+    value = fields.Float(allow_none=True)
+    interval = fields.List(fields.Float(), allow_none=True,
+                           metadata={"description": "95% percentile bootstrap interval over sentences."})
+    articles = fields.Integer()
+    sentences = fields.Integer()
+
+
+class DifferenceSchema(Schema):
+    a = fields.String()
+    b = fields.String()
+    difference = fields.Float(allow_none=True, metadata={"description": "Value of a minus value of b."})
+    interval = fields.List(fields.Float(), allow_none=True,
+                           metadata={"description": "95% interval of the difference."})
+    clear = fields.Boolean(allow_none=True, metadata={"description": "The interval excludes zero."})
+
+
+class MetricComparisonSchema(Schema):
+    label = fields.String()
+    description = fields.String()
+    unit = fields.String()
+    method = fields.String()
+    per_outlet = fields.List(fields.Nested(OutletValueSchema))
+    differences = fields.List(fields.Nested(DifferenceSchema))
+
+
+class CountedTextSchema(Schema):
+    text = fields.String()
+    kind = fields.String()
+    count = fields.Integer()
+
+
+class CompareEvidenceSchema(Schema):
+    article = fields.Integer(metadata={"description": "Index into articles."})
+    start = fields.Integer()
+    end = fields.Integer()
+    text = fields.String()
+    kind = fields.String()
+
+
+class ActorSentimentSchema(Schema):
+    score = fields.Float()
+    label = fields.String()
+    interval = fields.List(fields.Float())
+    mentions = fields.Integer()
+
+
+class ActorOutletSchema(Schema):
+    outlet = fields.String()
+    articles = fields.List(fields.Integer())
+    mentions = fields.Integer()
+    quoted_mentions = fields.Integer()
+    forms = fields.List(fields.Nested(CountedTextSchema), metadata={"description": "How the actor is named."})
+    labels = fields.List(fields.Nested(CountedTextSchema),
+                         metadata={"description": "Labels: premodifiers, appositives, predicates, descriptions."})
+    sentiment = fields.Nested(ActorSentimentSchema)
+    evidence = fields.List(fields.Nested(CompareEvidenceSchema))
+
+
+class ActorComparisonSchema(Schema):
+    name = fields.String()
+    type = fields.String()
+    aliases = fields.List(fields.String(), metadata={"description": "Actor names matched across articles."})
+    outlets = fields.List(fields.String())
+    per_outlet = fields.List(fields.Nested(ActorOutletSchema))
+    sentiment_differences = fields.List(fields.Nested(DifferenceSchema))
+
+
+class TermSchema(Schema):
+    term = fields.String()
+    count = fields.Integer()
+    others_count = fields.Integer()
+    rate = fields.Float(metadata={"description": "Per 1,000 own-voice terms of the outlet."})
+    others_rate = fields.Float()
+    log_odds = fields.Float()
+    z = fields.Float()
+    significant = fields.Boolean(metadata={"description": "z above 1.96."})
+    evidence = fields.List(fields.Nested(CompareEvidenceSchema))
+
+
+class OutletTermsSchema(Schema):
+    outlet = fields.String()
+    terms = fields.List(fields.Nested(TermSchema))
+
+
+class SummaryEvidenceSchema(Schema):
+    section = fields.String(metadata={"description": "metrics | actors | distinctive_terms"})
+    metric = fields.String()
+    actor = fields.String()
+    outlets = fields.List(fields.String())
+
+
+class SummarySentenceSchema(Schema):
+    text = fields.String()
+    kind = fields.String()
+    clear = fields.Boolean(allow_none=True)
+    evidence = fields.Nested(SummaryEvidenceSchema)
+
+
+class ComparisonSchema(Schema):
+    """The result of POST /api/v1/compare."""
+
+    outlets = fields.List(fields.String(), metadata={"description": "Outlet names in first-seen order."})
+    article_outlets = fields.List(fields.String(), metadata={"description": "The outlet of each article."})
+    articles = fields.List(fields.Nested(AnalysisSchema), metadata={"description": "Each article's analysis."})
+    metrics = fields.Dict(keys=fields.String(), values=fields.Nested(MetricComparisonSchema))
+    actors = fields.List(fields.Nested(ActorComparisonSchema))
+    distinctive_terms = fields.List(fields.Nested(OutletTermsSchema))
+    summary = fields.List(fields.Nested(SummarySentenceSchema))
+    method = fields.Dict()
