@@ -14,7 +14,8 @@ def _memory_limit_mb():
     """Return the container's memory limit (cgroup v2 or v1), else the machine's total memory, in MB."""
     for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
         try:
-            raw = open(path).read().strip()
+            with open(path) as fh:
+                raw = fh.read().strip()
         except OSError:
             continue
         if raw.isdigit() and int(raw) < 1 << 60:
@@ -47,16 +48,33 @@ def default_workers():
 bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
 # WEB_CONCURRENCY, set by the operator (or the platform from the dyno size), wins.
 workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
-worker_class = "sync"
+# Threads, not processes, per connection (service/worker.py): the request head is read by the worker's event loop
+# and a thread is only taken once it is complete, so slow clients cannot hold a worker; the analysis itself is
+# admitted FRAMING_ANALYSIS_SLOTS at a time per worker, with FRAMING_QUEUE_DEPTH waiting (service/middleware.py).
+worker_class = "service.worker.FramingWorker"
+_slots = int(os.environ.get("FRAMING_ANALYSIS_SLOTS") or 1)
+_depth = int(os.environ.get("FRAMING_QUEUE_DEPTH") or 4)
+# Every admitted or waiting request holds a thread; the spare ones answer /healthz, pages and fast 503s.
+threads = int(os.environ.get("GUNICORN_THREADS") or (_slots + _depth + 6))
+# Connections a worker holds at once (kept-alive and half-read ones included); beyond it, it stops accepting.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or 200)
 # Load models and lexicons once in the master; workers fork with them already in memory, and start-up is one load.
 preload_app = True
 # Below the Heroku router's 30 s limit, so a slow request is ended by us with a log line, not by the router.
+# service/worker.py enforces it per request (a threaded worker's heartbeat does not stop while a thread is stuck).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "25"))
 # On SIGTERM (a platform restart) in-flight requests get this long to finish; Heroku sends SIGKILL after 30 s.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
 keepalive = 5
-# The platform router terminates TLS and sets X-Forwarded-Proto; the dyno is reachable only through it.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+# Recycle a worker after this many requests (plus up to the jitter, so workers do not restart together): spaCy's
+# vocabulary keeps every new string it meets, so a worker's memory grows with the names it has seen
+# (bench/LOAD.md, "Memory"). A fresh worker forks from the preloaded master in well under a second.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# Proxies whose X-Forwarded-Proto/-For are believed. Not "*" by default: a client that reaches the port directly
+# could otherwise claim https. Behind a router that is the only way in and that overwrites these headers (Heroku),
+# set FORWARDED_ALLOW_IPS="*" (app.json does); elsewhere list the proxy's addresses (docs/security.md, "Server").
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # gunicorn 25+ opens a control socket under ~/.gunicorn by default; a dyno has no use for it, and two servers on
 # one machine (tests, the load bench) would fight over the path.
 control_socket_disable = True
@@ -83,3 +101,13 @@ if not os.environ.get("SECRET_KEY"):
 def pre_fork(server, worker):
     """Move the preloaded objects out of the garbage collector's reach so workers don't copy their pages."""
     gc.freeze()
+
+
+def worker_abort(worker):
+    """Log the requests a worker was handling when the master aborted it (SIGABRT on a missed heartbeat)."""
+    from service.middleware import INFLIGHT
+
+    now = __import__("time").monotonic()
+    for entry in INFLIGHT.snapshot().values():
+        worker.log.critical("worker %s aborted while handling rid=%s %s %s (%.1f s)", worker.pid, entry["rid"],
+                            entry["method"], entry["path"], now - entry["start"])

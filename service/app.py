@@ -41,11 +41,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
 
-    from . import api, cli, security, web
+    from . import api, cli, middleware, security, web
 
     security.init_app(app)
     api.register(app)
     web.register(app)
     cli.register(app)
     register_error_handlers(app)
+    # Body draining, load shedding and request tracking for the running server (docs/security.md, "Server").
+    middleware.init_app(app)
     return app
