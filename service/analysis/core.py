@@ -14,12 +14,13 @@ from pathlib import Path
 from .actors import ActorFinder
 from .chrome import ChromeRules
 from .lexicon import ContextRules, Lexicon, TokenMatcher, load_lexicon_dir
-from .pipeline import AnalysisInputError, Document, TextTooLong, find_hits, parse_text, run
+from .pipeline import (MAX_MENTIONS, MAX_TARGETS, AnalysisInputError, Document, TextTooLong, find_hits,
+                       parse_text, run)
 from .readability import Readability
 from .sentence_bias import SentenceBias
 
 __all__ = ["AnalysisInputError", "TextTooLong", "Resources", "analyze_document", "count_tokens", "find_hits",
-           "load_nlp", "load_resources", "parse_text", "NLP_MAX_LENGTH"]
+           "load_nlp", "load_resources", "parse_text", "NLP_MAX_LENGTH", "MAX_TARGETS", "MAX_MENTIONS"]
 
 DEFAULT_LEXICON_DIR = Path(__file__).resolve().parents[2] / "lexicons"
 # spaCy's default limit is 1,000,000 characters; the web layer caps bodies at FRAMING_MAX_BYTES (1 MB default),
@@ -142,10 +143,14 @@ def count_tokens(res: Resources, text: str) -> int:
 
 
 def analyze_document(res: Resources, text: str, title: str | None = None, outlet: str | None = None,
-                     targets: list | None = None, max_tokens: int | None = None) -> dict:
+                     targets: list | None = None, max_tokens: int | None = None, max_targets: int = MAX_TARGETS,
+                     max_mentions: int = MAX_MENTIONS) -> dict:
     """Analyse one article; return the plain result dict the API, form, CLI and comparison all use.
 
     ``max_tokens``: raise TextTooLong when the text analysed (after HTML, extraction and chrome) holds more tokens.
+    ``max_targets`` and ``max_mentions`` cap the targets scored and the mentions scored per target and per actor;
+    when a cap cuts something the result says so in ``limits`` and a note.
     """
-    doc = Document(res, text, title=title, outlet=outlet, targets=targets, max_tokens=max_tokens)
+    doc = Document(res, text, title=title, outlet=outlet, targets=targets, max_tokens=max_tokens,
+                   max_targets=max_targets, max_mentions=max_mentions)
     return run(doc).result()

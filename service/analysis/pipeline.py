@@ -34,9 +34,16 @@ _MAX_RUN = 100
 _LONG_RUN = re.compile(r"\S{%d}" % _MAX_RUN)
 _FIRST_PERSON = {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"}
 _SECOND_PERSON = {"you", "your", "yours", "yourself", "yourselves"}
+# Caller-given targets scored per article. The API accepts at most 50 (service/api/schemas.py MAX_TARGETS); the same
+# cap protects the batch and the CLI, whose callers could send thousands.
+MAX_TARGETS = 50
+# Mentions scored per target and per actor. The seeds' most-named actor has 9 mentions and the five seeds joined 23;
+# sentiment toward a target is a mean over mentions, so past 100 the first 100 already fix it, and "Maduro" x 4,000
+# with 50 targets (issue 12) would otherwise score 200,000 mentions.
+MAX_MENTIONS = 100
 # The order of the result's keys (as the single-function pipeline built them).
 _RESULT_ORDER = ("outlet", "title", "stats", "cleaning", "readability", "loaded_terms", "voice", "actors",
-                 "lexicon_version", "notes", "targets", "sentence_loadedness", "calibrated", "sentences")
+                 "lexicon_version", "notes", "targets", "sentence_loadedness", "calibrated", "sentences", "limits")
 
 
 class AnalysisInputError(ValueError):
@@ -91,6 +98,8 @@ class Document:
     outlet: str | None = None
     targets: list | None = None
     max_tokens: int | None = None
+    max_targets: int = MAX_TARGETS
+    max_mentions: int = MAX_MENTIONS
     # Layers, in the order the steps add them.
     prep: Prepared | None = None
     work_text: str = ""  # prep.text with everything not scored (chrome, page outside the article) blanked
@@ -110,6 +119,7 @@ class Document:
     words_quoted: int = 0
     words_own: int = 0
     parts: dict = field(default_factory=dict)  # result parts, keyed as in the result
+    limits: dict = field(default_factory=dict)  # what a cap cut: reported in the result only when non-empty
 
     def out_span(self, start: int, end: int) -> dict:
         """Return a span of the analysis text as {start, end} in the submitted text."""
@@ -135,8 +145,19 @@ class Document:
         """Return ``n`` per 1,000 ``words``, rounded to 2 places."""
         return round(PER_THOUSAND * n / words, 2) if words else 0.0
 
+    def cut(self, key: str, what: dict) -> None:
+        """Record that a cap cut something (the result's ``limits`` and a note say what)."""
+        self.limits.setdefault(key, []).append(what)
+
     def result(self) -> dict:
         """Return the result parts in the result's key order."""
+        if self.limits and "limits" not in self.parts:
+            self.parts["limits"] = self.limits
+            self.parts.setdefault("notes", []).append(
+                "Caps cut the work: " + "; ".join(
+                    f"{key}: " + ", ".join(f"{w.get('name', '')} {w['scored']} of {w['found']}".strip()
+                                           for w in what) for key, what in self.limits.items())
+                + " (see limits).")
         return {k: self.parts[k] for k in _RESULT_ORDER if k in self.parts} | {
             k: v for k, v in self.parts.items() if k not in _RESULT_ORDER}
 
@@ -271,7 +292,10 @@ def actors_step(d: Document) -> None:
     actors = []
     quote_tuples = _quote_tuples(d.quotes)
     for actor in res.actor_finder.find(doc, lambda s, e: d.in_speech(s, e)):
-        scored = [res.target_sentiment.score(doc, m.start, m.end, quote_tuples) for m in actor.mentions]
+        if len(actor.mentions) > d.max_mentions:
+            d.cut("actor_mentions", {"name": actor.name, "found": len(actor.mentions), "scored": d.max_mentions})
+        scored = [res.target_sentiment.score(doc, m.start, m.end, quote_tuples)
+                  for m in actor.mentions[:d.max_mentions]]
         sentiment = res.target_sentiment.aggregate(scored)
         sentiment["evidence"] = [_ev(e, d.out_span) for e in sentiment.get("evidence", [])]
         actors.append({
@@ -283,7 +307,11 @@ def actors_step(d: Document) -> None:
         })
     d.parts["actors"] = actors
     if d.targets:
-        d.parts["targets"] = _targets(res, doc, d.prep, d.targets, d.quotes, d.out_span)
+        targets = d.targets
+        if len(targets) > d.max_targets:
+            d.cut("targets", {"found": len(targets), "scored": d.max_targets})
+            targets = targets[:d.max_targets]
+        d.parts["targets"] = _targets(res, doc, d.prep, targets, d.quotes, d.out_span, d)
 
 
 def voice_step(d: Document) -> None:
@@ -432,8 +460,8 @@ def _voice(doc, quotes, in_speech, matches, attr_hits, sentences, words_own, wor
     }
 
 
-def _targets(res, doc, prep, targets, quotes, out_span) -> list[dict]:
-    """Score caller-given targets: names to find, or spans of the submitted text."""
+def _targets(res, doc, prep, targets, quotes, out_span, d: Document) -> list[dict]:
+    """Score caller-given targets: names to find, or spans of the submitted text (at most d.max_mentions each)."""
     out = []
     qt = _quote_tuples(quotes)
     text = doc.text  # Doc.text joins every token on each access
@@ -452,6 +480,9 @@ def _targets(res, doc, prep, targets, quotes, out_span) -> list[dict]:
             name = target.get("text") or prep.raw[start:end]
             mapped = prep.from_raw(start, end)
             spans = [mapped] if mapped else []
+        if len(spans) > d.max_mentions:
+            d.cut("target_mentions", {"name": name, "found": len(spans), "scored": d.max_mentions})
+            spans = spans[:d.max_mentions]
         scored = [res.target_sentiment.score(doc, s, e, qt) for s, e in spans]
         sentiment = res.target_sentiment.aggregate(scored)
         sentiment["evidence"] = [_ev(e, out_span) for e in sentiment.get("evidence", [])]
@@ -470,8 +501,9 @@ def _name_spans(name: str, text: str) -> list[tuple[int, int]]:
     words = name.split()
     if len(words) >= 2 and words[-1][:1].isupper():
         surname = re.escape(words[-1])
+        whole = Spans(spans)  # non-overlapping (finditer), so "inside a whole-name match" is one binary search
         for m in re.finditer(r"(?<![\w-])" + surname + r"(?![\w-])", text):
-            if not any(s <= m.start() < e for s, e in spans):
+            if whole.find(m.start()) is None:
                 spans.append((m.start(), m.end()))
     return sorted(spans)
 
