@@ -5,8 +5,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Attach the CLI commands (analyze, batch, calibrate) to the app."""
-    from . import analyze, batch, calibrate
+    """Attach the CLI commands (analyze, batch, calibrate, db, import, reanalyze) to the app."""
+    from . import analyze, batch, calibrate, db, store
 
-    for module in (analyze, batch, calibrate):
+    for module in (analyze, batch, calibrate, db, store):
         module.register(app)

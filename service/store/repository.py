@@ -285,6 +285,13 @@ def stale_articles(store: Store, version: str, after_id: int = 0, limit: int = 1
                               .order_by(Article.id).limit(limit)).all())
 
 
+def articles_with_text(store: Store, after_id: int = 0, limit: int = 500) -> list[Article]:
+    """Return up to ``limit`` articles whose text is stored, by id after ``after_id``."""
+    with store.session() as s:
+        return list(s.scalars(select(Article).where(Article.id > after_id, Article.text.is_not(None))
+                              .order_by(Article.id).limit(limit)).all())
+
+
 def count_stale(store: Store, version: str) -> dict:
     """Return how many articles are not at ``version``: with text (can be rerun) and without."""
     with store.session() as s:
