@@ -56,7 +56,9 @@ _RUN = re.compile(f"[^{_IGNORED}]+")
 _IGNORED_RE = re.compile(f"[{_IGNORED}]+")
 # A whole page, not a fragment: a doctype or an html, head or body tag. Bounded attributes, linear scan.
 _WHOLE_PAGE = re.compile(r"<!doctype\s+html|<(?:html|head|body)(?:\s[^<>]{0,2000})?>", re.IGNORECASE)
-_BODY_TAG = re.compile(r"<body(?:\s[^<>]{0,2000})?>", re.IGNORECASE)
+# Where the visible page starts: after <body>, or after </head> when the body tag is omitted (HTML5 allows it), so
+# that the <title> text never stands in for the headline.
+_BODY_TAG = re.compile(r"<body(?:\s[^<>]{0,2000})?>|</head\s*>", re.IGNORECASE)
 # Separators between a headline and the site name in <title> or og:title ("Talks in Rome | The Daily Planet").
 _TITLE_SPLIT = re.compile(r"\s+[|\-–—:·•]\s+")
 
