@@ -29,6 +29,7 @@ run: setup
 ## Install and run every test (the browser tests need Debian's chromium; the script installs it when root).
 test: setup-dev
 	bash tools/ensure_browser.sh
+	bash tools/ensure_postgres.sh
 	$(BIN)/python -m pytest
 
 ## Benchmarks (bench/*.md say what each measures); they need the shared evaluation data beside the repo.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Alembic announces each of its plugins at INFO on every run; the migrations' own lines stay.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def alembic_config(engine: Engine) -> Config:
