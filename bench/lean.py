@@ -1,0 +1,254 @@
+"""Benchmark the lean model and the outlet profiles with whole outlets held out; the floor model in the same run.
+
+Run from the repo root: ``.venv/bin/python bench/lean.py [--cache-dir /tmp/lean]`` (scikit-learn from
+requirements-tools.txt; about 20-30 minutes on two busy cores). Prints and writes bench/out/lean.json (gitignored);
+bench/LEAN.md records a run. The AllSides corpus (Baly et al., EMNLP 2020) is research use: numbers only.
+
+(a) Lean, article level, every outlet held out once (5 folds of outlets, each lean dealt round-robin,
+    tools/train_lean.outlet_folds): macro-F1 over left/center/right, right-vs-left ROC AUC of P(right) - P(left)
+    over the left and right articles; for the recipe (tools/train_lean.py) and the floor model (the same logistic
+    regression on raw text: no blanking, no vocabulary filter, no weighting).
+(b) Lean, outlet level: the mean probabilities over each held-out outlet's articles (outlets with >= 50), its label
+    against the outlet's AllSides rating.
+(c) Topic is not lean: the share of the variance of the lean score (P(right) - P(left)) that topic explains
+    (eta squared) beside the share the outlet explains, and within each outlet the spread of its mean score over
+    its topics (>= 10 articles each) against the spread between outlets.
+(d) Closest profile: outlet lexicons (service/analysis/baselines.py) built on 80% of each outlet's articles
+    (sha1 of the id), then for each remaining article the outlet whose lexicon it fits best (z of the fit against
+    the balanced reference articles): how often that is its own outlet; chance is 1 / outlets.
+(e) The seed outlets' percentiles against the shipped profiles, with the number of articles behind each.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for p in (ROOT, ROOT / "tools"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+import train_lean as tl  # noqa: E402
+
+from bench.datasets import EVALDATA, LEANS  # noqa: E402
+from service.analysis.baselines import (balanced_weights, outlet_lexicon, reference_counts,  # noqa: E402
+                                        weighted_summary)
+from service.analysis.outlets import OutletTable  # noqa: E402
+
+MIN_OUTLET_ARTICLES = 50  # issue 15: outlet-level lean is the mean over >= 50 articles
+MIN_TOPIC_ARTICLES = 10
+
+
+def macro_f1(y, pred) -> float:
+    """Return the macro-averaged F1 over the three leans."""
+    f1s = []
+    for c in LEANS:
+        tp = sum(1 for a, b in zip(y, pred) if a == c and b == c)
+        fp = sum(1 for a, b in zip(y, pred) if a != c and b == c)
+        fn = sum(1 for a, b in zip(y, pred) if a == c and b != c)
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / len(f1s)
+
+
+def auc(pos: list[float], neg: list[float]) -> float:
+    """Return the ROC AUC (Mann-Whitney, ties half)."""
+    ranked = sorted([(v, 1) for v in pos] + [(v, 0) for v in neg])
+    rank_sum, i = 0.0, 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        mid = (i + j + 1) / 2
+        rank_sum += mid * sum(1 for k in range(i, j) if ranked[k][1])
+        i = j
+    n1, n0 = len(pos), len(neg)
+    return (rank_sum - n1 * (n1 + 1) / 2) / (n1 * n0) if n1 and n0 else float("nan")
+
+
+def lean_figures(P, y, g, topics) -> dict:
+    """Return article, outlet and topic figures of out-of-fold probabilities (rows left, center, right)."""
+    pred = [LEANS[max(range(3), key=lambda k: p[k])] for p in P]
+    score = [p[2] - p[0] for p in P]
+    out = {"articles": len(y), "macro_f1": round(macro_f1(y, pred), 4),
+           "auc_right_vs_left": round(auc([s for s, c in zip(score, y) if c == "right"],
+                                          [s for s, c in zip(score, y) if c == "left"]), 4),
+           "per_class_share_predicted": dict(Counter(pred))}
+    by_outlet = defaultdict(list)
+    for k, o in enumerate(g):
+        by_outlet[o].append(k)
+    rows = []
+    for o, ix in sorted(by_outlet.items()):
+        if len(ix) < MIN_OUTLET_ARTICLES:
+            continue
+        mean = [sum(P[k][c] for k in ix) / len(ix) for c in range(3)]
+        rows.append({"outlet": o, "articles": len(ix), "allsides": y[ix[0]],
+                     "estimate": LEANS[max(range(3), key=lambda c: mean[c])],
+                     "probabilities": [round(v, 3) for v in mean]})
+    out["outlets"] = rows
+    out["outlet_accuracy"] = [sum(r["estimate"] == r["allsides"] for r in rows), len(rows)]
+    rated = [r for r in rows if r["allsides"] != "center"]
+    out["outlet_auc_right_vs_left"] = round(auc([r["probabilities"][2] - r["probabilities"][0] for r in rated
+                                                 if r["allsides"] == "right"],
+                                                [r["probabilities"][2] - r["probabilities"][0] for r in rated
+                                                 if r["allsides"] == "left"]), 4)
+    # Topic vs outlet: eta squared of the score.
+    mean_all = statistics.fmean(score)
+    total = sum((s - mean_all) ** 2 for s in score) or 1.0
+
+    def eta2(labels):
+        groups = defaultdict(list)
+        for s, lab in zip(score, labels):
+            groups[lab].append(s)
+        return sum(len(v) * (statistics.fmean(v) - mean_all) ** 2 for v in groups.values()) / total
+
+    spreads = []
+    outlet_means = []
+    for o, ix in by_outlet.items():
+        outlet_means.append(statistics.fmean(score[k] for k in ix))
+        per_topic = defaultdict(list)
+        for k in ix:
+            per_topic[topics[k]].append(score[k])
+        tm = [statistics.fmean(v) for v in per_topic.values() if len(v) >= MIN_TOPIC_ARTICLES]
+        if len(tm) >= 2:
+            spreads.append(statistics.pstdev(tm))
+    out["topic"] = {"eta2_topic": round(eta2(topics), 4), "eta2_outlet": round(eta2(g), 4),
+                    "eta2_allsides_lean": round(eta2(y), 4),
+                    "within_outlet_sd_over_topics_median": round(statistics.median(spreads), 4) if spreads else None,
+                    "between_outlet_sd": round(statistics.pstdev(outlet_means), 4),
+                    "outlets_with_two_topics": len(spreads)}
+    return out
+
+
+def closest_profile(arts, g, leans, table, holdout_share: float = 0.2) -> dict:
+    """Return how often an article's best-fitting outlet lexicon (built without it) is its own outlet."""
+    from service.analysis.lean import names_pattern
+    import build_profiles as bp
+
+    strip = names_pattern(tl.strip_names(table))
+    per = Counter(g)
+    keep = [k for k in range(len(arts)) if per[g[k]] >= bp.MIN_PROFILE_ARTICLES]
+    test = {k for k in keep if int(hashlib.sha1(arts[k].id.encode()).hexdigest(), 16) % 100 < holdout_share * 100}
+    counts = {}
+    for k in keep:
+        counts[k] = Counter(w for w, _, _ in bp.article_words(tl.article_text(arts[k]), strip))
+    by_outlet: dict[str, Counter] = defaultdict(Counter)
+    doc_freq: dict[str, Counter] = defaultdict(Counter)
+    for k in keep:
+        if k not in test:
+            by_outlet[g[k]].update(counts[k])
+            doc_freq[g[k]].update(counts[k].keys())
+    outlet_freq = Counter()
+    for c in by_outlet.values():
+        outlet_freq.update(c.keys())
+    ref = reference_counts(by_outlet, leans)
+    lexicons = {o: {t["term"]: t["z"] for t in outlet_lexicon(by_outlet[o], ref, doc_freq[o], outlet_freq, {})}
+                for o in sorted(by_outlet)}
+
+    def fit(c, z):
+        n = sum(c.values())
+        return 1000.0 * sum(c[w] * v for w, v in z.items() if w in c) / n if n else 0.0
+
+    train = sorted(k for k in keep if k not in test)
+    sample = train[::4]  # every fourth training article places the fit (about 2,000)
+    weights = balanced_weights([g[k] for k in sample], leans)
+    base = {}
+    for o, z in lexicons.items():
+        s = weighted_summary([fit(counts[k], z) for k in sample], weights)
+        base[o] = (s["mean"], s["sd"] or 1.0)
+    hits = top5 = 0
+    per_outlet = defaultdict(lambda: [0, 0])
+    for k in sorted(test):
+        zs = sorted(((fit(counts[k], z) - base[o][0]) / base[o][1], o) for o, z in lexicons.items())[::-1]
+        ranked = [o for _, o in zs]
+        hits += ranked[0] == g[k]
+        top5 += g[k] in ranked[:5]
+        per_outlet[g[k]][0] += ranked[0] == g[k]
+        per_outlet[g[k]][1] += 1
+    n = len(test)
+    return {"articles": n, "outlets": len(lexicons), "accuracy": round(hits / n, 4), "top5": round(top5 / n, 4),
+            "chance": round(1 / len(lexicons), 4),
+            "per_outlet": {o: round(a / b, 3) for o, (a, b) in sorted(per_outlet.items())}}
+
+
+def seed_percentiles() -> list[dict]:
+    """Return each seed's placement against the shipped profiles, with the articles behind each baseline."""
+    import csv
+
+    from service.analysis import analyze_document, load_resources
+
+    res = load_resources()
+    rows = list(csv.DictReader((ROOT / "seeds" / "manifest.tsv").open(encoding="utf-8"), delimiter="\t"))
+    out = []
+    for row in rows:
+        text = (ROOT / "seeds" / row["file"]).read_text(encoding="utf-8")
+        r = analyze_document(res, text, title=row["headline"] or None, outlet=row["outlet"])
+        cal = r["calibrated"]
+        m = cal["metrics"]
+        slant = cal.get("slant", {})
+        lean = slant.get("lean") or {}
+        typ = slant.get("typicality") or {}
+        out.append({"seed": row["file"], "outlet": row["outlet"], "profile": cal["baseline"].get("outlet_profile"),
+                    "outlet_articles": cal["baseline"].get("outlet_articles"),
+                    "pooled_articles": cal["baseline"].get("pooled_articles"),
+                    "loaded_density": {"value": m["loaded_density"]["value"],
+                                       "pooled_pct": m["loaded_density"]["pooled"]["percentile"],
+                                       "outlet_pct": (m["loaded_density"].get("outlet") or {}).get("percentile"),
+                                       "outlet_n": (m["loaded_density"].get("outlet") or {}).get("n")},
+                    "framing_index": cal["framing_index"]["value"],
+                    "lean": {"label": lean.get("label"), "probabilities": lean.get("probabilities")},
+                    "typicality": {k: typ.get(k) for k in ("percentile", "n", "reading")} if typ else None,
+                    "closest": slant.get("closest")})
+    return out
+
+
+def main(argv=None) -> int:
+    """Run every part and write bench/out/lean.json."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--evaldata", type=Path, default=EVALDATA)
+    ap.add_argument("--cache-dir", type=Path, default=None, help="keep the articles' terms here between runs")
+    ap.add_argument("--skip", nargs="*", default=[], choices=["floor", "closest", "seeds"])
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "lean.json")
+    args = ap.parse_args(argv)
+
+    t0 = time.time()
+    table = OutletTable.from_dir(ROOT / "lexicons" / "outlets")
+    arts, g, y, leans = tl.corpus(args.evaldata, table)
+    topics = [a.topic for a in arts]
+    report = {"corpus": {"articles": len(arts), "outlets": len(leans),
+                         "leans": dict(Counter(leans.values()))}, "folds": tl.outlet_folds(leans)}
+    runs = [("recipe", False)] + ([] if "floor" in args.skip else [("floor", True)])
+    for name, raw in runs:
+        cache = args.cache_dir / f"terms_{name}.pkl" if args.cache_dir else None
+        counts = tl.terms_of(arts, table, cache, raw=raw)
+        X, terms = tl.matrix(counts)
+        del counts
+        P = tl.heldout(X, terms, g, y, topics, leans, floor=raw)
+        report[name] = lean_figures(P.tolist(), y, g, topics)
+        r = report[name]
+        print(f"{name}: macro-F1 {r['macro_f1']:.3f}  AUC right-vs-left {r['auc_right_vs_left']:.3f}  outlets "
+              f"{r['outlet_accuracy'][0]}/{r['outlet_accuracy'][1]}  eta2 topic {r['topic']['eta2_topic']:.3f} "
+              f"outlet {r['topic']['eta2_outlet']:.3f}  ({time.time() - t0:.0f} s)", flush=True)
+    if "closest" not in args.skip:
+        report["closest_profile"] = closest_profile(arts, g, leans, table)
+        c = report["closest_profile"]
+        print(f"closest profile is own outlet: {c['accuracy']:.3f} (top-5 {c['top5']:.3f}, chance {c['chance']:.3f}, "
+              f"{c['articles']} held-out articles, {c['outlets']} outlets)", flush=True)
+    if "seeds" not in args.skip:
+        report["seeds"] = seed_percentiles()
+        for s in report["seeds"]:
+            print(json.dumps(s), flush=True)
+    report["seconds"] = round(time.time() - t0)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print("wrote", args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
