@@ -158,3 +158,41 @@ def typicality(words: list[str], profile: dict) -> dict | None:
     return {"outlet": profile.get("id"), "score": score, "percentile": p, "n": own["n"], "reading": text,
             "basis": "fit of the article's words to the outlet's lexicon (summed z per 1,000 words), placed among "
                      "the outlet's own articles"}
+
+
+def outlet_lean_columns(results: list[dict], groups: list[tuple[str, list[int]]]) -> tuple[list[dict], list[dict]]:
+    """Return, for a comparison, each outlet's lean and how typical each of its articles is of it, and the summary
+    sentences for articles unusual for their outlet.
+
+    ``groups`` are (outlet name as shown, indices of its articles in ``results``). The lean is the mean of the
+    articles' ``calibrated.slant.lean`` probabilities; typicality is each article's ``calibrated.slant.typicality``.
+    """
+    columns, notes = [], []
+    for name, idx in groups:
+        probs, typical, labels = [], [], []
+        profile = None
+        for i in idx:
+            slant = ((results[i].get("calibrated") or {}).get("slant") or {})
+            lean = slant.get("lean") or {}
+            if lean.get("probabilities"):
+                probs.append(lean["probabilities"])
+            typ = slant.get("typicality")
+            if typ:
+                profile = profile or typ.get("outlet")
+                typical.append({"article": i, "percentile": typ["percentile"], "reading": typ["reading"]})
+                if typ["percentile"] < UNUSUAL_BELOW:
+                    notes.append({"text": f"{name}'s article {i + 1} is {typ['reading']}: its wording fits the "
+                                          f"outlet's lexicon less than {UNUSUAL_BELOW:g}% of the outlet's "
+                                          f"{typ['n']} profiled articles do.",
+                                  "kind": "typicality", "clear": False,
+                                  "evidence": {"section": "outlet_lean", "outlets": [name], "article": i}})
+            outlet = (slant.get("outlet") or {})
+            if outlet.get("allsides_lean"):
+                labels.append(outlet["allsides_lean"])
+        mean = ({c: round(sum(p.get(c, 0.0) for p in probs) / len(probs), 4) for c in ("left", "center", "right")}
+                if probs else None)
+        columns.append({"outlet": name, "articles": len(idx), "profile": profile,
+                        "lean": {"label": max(mean, key=mean.get) if mean else None, "probabilities": mean,
+                                 "allsides": labels[0] if labels else None},
+                        "typicality": typical})
+    return columns, notes

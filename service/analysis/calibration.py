@@ -212,37 +212,85 @@ def slant_score(words: list[str], vocabulary: dict[str, float]) -> float:
 class Calibration:
     """Outlet and pooled baselines, the framing index and the slant towards each outlet's vocabulary."""
 
-    def __init__(self, profiles: dict[str, dict], weights: dict[str, float] | None = None):
+    def __init__(self, profiles: dict[str, dict], weights: dict[str, float] | None = None, outlets=None,
+                 lean_model=None):
+        from .outlets import OutletTable
+
         self.profiles = profiles
         self.weights = dict(FRAMING_WEIGHTS if weights is None else weights)
+        # Outlet names, abbreviations, domains and URLs (lexicons/outlets/aliases.tsv, service/analysis/outlets.py)
+        # and the lean model (lexicons/models/lean.json, service/analysis/lean.py); both optional.
+        self.outlets = outlets if outlets is not None else OutletTable({}, {})
+        self.lean_model = lean_model
         self.aliases: dict[str, str] = {}
         for slug, prof in sorted(profiles.items()):
             for name in [slug, prof.get("outlet") or ""] + list(prof.get("names", [])):
                 if name:
                     self.aliases.setdefault(slugify(name), slug)
+            if slug != POOLED:
+                self.outlets.add(slug, prof.get("outlet") or slug, prof.get("names", []))
 
     @classmethod
-    def from_dir(cls, directory: str | Path) -> "Calibration":
-        """Load every profile JSON in a directory (missing directory: no baselines)."""
+    def from_dir(cls, directory: str | Path, lean_model: str | Path | None = None) -> "Calibration":
+        """Load every profile JSON in a directory, its alias table, and the lean model (default
+        ``<directory>/../models/lean.json``); missing files: no baselines, no aliases, no lean."""
+        from .lean import LeanModel
+        from .outlets import OutletTable
+
         profiles = {}
         directory = Path(directory)
         if directory.is_dir():
             for path in sorted(directory.glob("*.json")):
                 data = json.loads(path.read_text(encoding="utf-8"))
                 profiles[data.get("id") or path.stem] = data
-        return cls(profiles)
+        lean_path = Path(lean_model) if lean_model else directory.parent / "models" / "lean.json"
+        model = LeanModel.from_file(lean_path) if lean_path.is_file() else None
+        return cls(profiles, outlets=OutletTable.from_dir(directory), lean_model=model)
 
     def describe(self) -> dict:
-        """Return the profiles and how many articles each rests on."""
-        return {k: {"outlet": v.get("outlet"), "articles": v.get("n_articles", 0),
-                    "enough": v.get("n_articles", 0) >= MIN_ARTICLES} for k, v in sorted(self.profiles.items())}
+        """Return the profiles: articles, years, source and licence, AllSides lean and estimated lean."""
+        out = {}
+        for k, v in sorted(self.profiles.items()):
+            out[k] = {"outlet": v.get("outlet"), "articles": v.get("n_articles", 0),
+                      "enough": v.get("n_articles", 0) >= MIN_ARTICLES}
+            for key in ("years", "sources", "license", "analysed_articles"):
+                if key in v:
+                    out[k][key] = v[key]
+            if v.get("lean"):
+                out[k]["lean"] = {"allsides": v["lean"].get("allsides"), "estimate": v["lean"].get("estimate")}
+        return out
 
     def profile_id(self, outlet: str | None) -> str | None:
-        """Return the profile id for an outlet name or alias ("Fox", "fox-news"), else None."""
+        """Return the profile id for an outlet name, alias, domain or URL ("Fox", "NYT", "breitbart.com"), else None."""
         if not outlet:
             return None
         slug = self.aliases.get(slugify(outlet))
-        return slug if slug and slug != POOLED else None
+        if not slug or slug not in self.profiles:
+            slug = self.outlets.resolve_id(outlet)
+        return slug if slug and slug != POOLED and slug in self.profiles else None
+
+    def outlet_report(self, name: str) -> dict | None:
+        """Return one outlet's profile summary for ``GET /api/v1/lexicons/outlets/{name}``: its resolution, article
+        counts, its lean estimated from its coverage beside its AllSides rating (with the disagreement), and its
+        lexicon; None when the name resolves to no profile."""
+        oid = self.profile_id(name)
+        if oid is None:
+            return None
+        prof = self.profiles[oid]
+        lean = dict(prof.get("lean") or {})
+        if lean.get("allsides") and lean.get("estimate"):
+            lean["agrees"] = lean["allsides"] == lean["estimate"]
+            if not lean["agrees"]:
+                lean["note"] = (f"its coverage reads {lean['estimate']} to the lean model; AllSides rates it "
+                                f"{lean['allsides']}")
+        vocab = prof.get("vocabulary") or {}
+        return {"id": oid, "outlet": prof.get("outlet"), "names": prof.get("names", []),
+                "resolution": self.outlets.resolution(name), "articles": prof.get("n_articles", 0),
+                "analysed_articles": prof.get("analysed_articles", prof.get("n_articles", 0)),
+                "years": prof.get("years"), "sources": prof.get("sources"), "license": prof.get("license"),
+                "provenance": prof.get("provenance"), "version": prof.get("version"), "lean": lean or None,
+                "lexicon": {"method": vocab.get("method"), "reference": vocab.get("reference"),
+                            "terms": vocab.get("terms", [])}}
 
     def calibrate(self, result: dict, outlet: str | None = None, tokens=None) -> dict:
         """Place each main metric against the pooled and outlet baselines; add the framing index and slant.
@@ -278,8 +326,14 @@ class Calibration:
                          "its percentiles are left out")
         if notes:
             baseline["note"] = "; ".join(notes)
+        slant = self.slant(tokens)
+        slant["outlet"] = self.outlets.resolution(outlet) if outlet else None
+        slant["lean"] = self.lean(tokens, result)
+        typical = self.typicality(tokens, own)
+        if typical:
+            slant["typicality"] = typical
         return {"baseline": baseline, "metrics": metrics, "framing_index": self.framing_index(metrics, pooled),
-                "slant": self.slant(tokens)}
+                "slant": slant}
 
     def framing_index(self, metrics: dict, pooled: dict | None = None) -> dict:
         """Return the 0-100 framing index: the weighted mean of the components' pooled percentiles."""
@@ -308,6 +362,35 @@ class Calibration:
         if missing:
             out["note"] = "left out for want of a baseline: " + ", ".join(missing)
         return out
+
+    def lean(self, tokens, result: dict | None = None) -> dict:
+        """Return the article's lean from its wording ({label, probabilities, evidence with offsets}).
+
+        Offsets are into the analysed text (the parse's text: the submitted text with page chrome blanked, the same
+        length); chrome spans the core removed are not read.
+        """
+        from .lean import lean_of
+
+        if tokens is None:
+            return {"label": None, "probabilities": None, "evidence": [],
+                    "note": "the article's tokens were not passed to calibration; no lean"}
+        text = getattr(tokens, "text", None)
+        if text is None:
+            text = " ".join(t if isinstance(t, str) else t.text for t in tokens)
+        removed = [(r["start"], r["end"]) for r in ((result or {}).get("cleaning") or {}).get("removed", [])
+                   if isinstance(r, dict) and "start" in r]
+        out = lean_of(self.lean_model, text, removed)
+        out["basis"] = ("wording resemblance to outlets AllSides rates left, centre or right (lexicons/models/"
+                        "lean.json); a rating of outlets, not a judgement of this article (docs/calibration.md)")
+        return out
+
+    def typicality(self, tokens, own: dict | None) -> dict | None:
+        """Return how typical the article's wording is of its own outlet, or None without a profile or tokens."""
+        from .baselines import typicality
+
+        if tokens is None or not own:
+            return None
+        return typicality(vocabulary_tokens(tokens), own)
 
     def slant(self, tokens) -> dict:
         """Return how close the word choice is to each outlet's distinctive vocabulary (percentile vs pooled)."""

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .calibration import actor_sentiment_spread
+from .baselines import outlet_lean_columns
 from .text import Spans
 
 # ---- method constants ------------------------------------------------------------------------------------------
@@ -721,6 +722,8 @@ def compare(results: list[dict], texts: list[str], outlets: list[str] | None = N
     actors = compare_actors(results, groups)
     terms = distinctive_terms(results, texts, groups)
     warnings = duplicate_warnings(results, texts, groups, metrics, actors)
+    # Each outlet's lean and each article's typicality for its outlet (service/analysis/baselines.py, issue 15).
+    lean_columns, lean_notes = outlet_lean_columns(results, [(g.name, g.articles) for g in groups])
     return {
         "warnings": warnings,
         "outlets": [g.name for g in groups],
@@ -728,7 +731,8 @@ def compare(results: list[dict], texts: list[str], outlets: list[str] | None = N
         "metrics": metrics,
         "actors": actors,
         "distinctive_terms": [{"outlet": g.name, "terms": terms[g.name]} for g in groups],
-        "summary": summarise(metrics, actors, terms, results, groups),
+        "outlet_lean": lean_columns,
+        "summary": summarise(metrics, actors, terms, results, groups) + lean_notes,
         "method": {
             "bootstrap": {"replicates": b, "seed": seed, "level": LEVEL, "unit": "sentence",
                           "interval": "percentile", "strata": "outlet"},
