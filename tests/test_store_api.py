@@ -365,3 +365,58 @@ def test_import_reanalyze_and_calibrate_from_store(store_app, seeds, tmp_path):
     assert pooled["n_articles"] == 5 and "store: 5 articles" in pooled["provenance"]
     with store.engine.connect() as conn:
         assert current(store.engine) == head()
+
+
+# ---- web pages -------------------------------------------------------------------------------------------------
+
+def _form_token(client) -> str:
+    import re
+
+    with client.get("/") as resp:
+        page = resp.get_data(as_text=True)
+    assert 'formaction="/events/save"' in page
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_events_pages_and_saving_the_form_to_an_event(client, seeds):
+    status, _, _ = call(client, "get", "/events")
+    assert status == 200
+    picked = [seeds[0], seeds[3], seeds[4]]
+    form = {"outlet": [s["outlet"] for s in picked], "text": [s["text"] for s in picked], "event": "from-form"}
+    with client.post("/events/save", data=form) as resp:
+        assert resp.status_code == 403  # no CSRF token
+    form["csrf_token"] = _form_token(client)
+    with client.post("/events/save", data=form) as resp:
+        assert resp.status_code == 303 and resp.headers["Location"].endswith("/events/from-form")
+    with client.get("/events") as resp:
+        page = resp.get_data(as_text=True)
+    assert 'data-key="from-form"' in page and "/events/from-form" in page
+    with client.get("/events/from-form") as resp:
+        page = resp.get_data(as_text=True)
+        assert resp.status_code == 200
+    status, stored, _ = call(client, "get", "/api/v1/events/from-form/comparison")
+    assert status == 200
+    assert page.count('data-check="stored-article"') == 3
+    assert page.count('data-check="score"') == len(stored["metrics"]) * 3
+    assert stored["summary"][0]["text"].split(":")[0] in page
+    for name in ("Breitbart News", "Al Jazeera", "The Moscow Times"):
+        assert name in page
+    # Saving again stores nothing twice.
+    with client.post("/events/save", data=form) as resp:
+        assert resp.status_code == 303
+    assert call(client, "get", "/api/v1/articles")[1]["total"] == 3
+    with client.get("/events/no-such-event") as resp:
+        assert resp.status_code == 404
+
+
+def test_events_pages_are_off_when_api_keys_are_set(db_url):
+    app = make_app(db_url, FRAMING_API_KEYS=["k1"])
+    client = app.test_client()
+    try:
+        status, err, _ = call(client, "get", "/events")
+        assert status == 403 and "API keys" in err["error"]["message"]
+        with client.get("/") as resp:
+            page = resp.get_data(as_text=True)
+        assert "/events/save" not in page and 'href="/events"' not in page
+    finally:
+        get_store(app).dispose()
