@@ -280,8 +280,11 @@ def part_overload(args) -> dict:
 def part_memory(args) -> dict:
     out = {}
     bodies = mixed_bodies(args.memory_requests)
-    variants = {"no_recycling": {"GUNICORN_MAX_REQUESTS": "0"}, "shipped": {}}
+    variants = {"no_recycling": {"GUNICORN_MAX_REQUESTS": "0"}, "shipped": {},
+                "memory_zones": {"GUNICORN_MAX_REQUESTS": "0", "FRAMING_MEMORY_ZONES": "1"}}
     for name, env in variants.items():
+        if name not in args.memory_variants.split(","):
+            continue
         port = free_port()
         proc, _ = start_server(port, args.workers, **env)
         marks = {"0": tree_memory_mb(proc.pid)}
@@ -321,6 +324,7 @@ def main() -> int:
     ap.add_argument("--phase-seconds", type=float, default=40, help="length of each open-loop phase")
     ap.add_argument("--memory-requests", type=int, default=2000)
     ap.add_argument("--startup-runs", type=int, default=3)
+    ap.add_argument("--memory-variants", default="no_recycling,shipped,memory_zones")
     args = ap.parse_args()
 
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -60,6 +60,8 @@ def settings() -> dict:
         "body_timeout": _env_float("FRAMING_BODY_TIMEOUT", 20.0),
         "drain_bytes": int(_env_float("FRAMING_DRAIN_BYTES", 16 * 1024 * 1024)),
         "test_hooks_dir": os.environ.get("FRAMING_TEST_HOOKS_DIR") or None,
+        # Experimental, off: analyse each admitted request inside spaCy's memory zone (bench/LOAD.md, "Memory").
+        "memory_zones": os.environ.get("FRAMING_MEMORY_ZONES", "") == "1",
     }
 
 
@@ -184,41 +186,48 @@ class ServerGuard:
             entry["answered"] = True
             return start_response(status, headers, exc_info)
 
+        # The app's responses are built in full before it returns (JSON, a rendered page), so the request's work is
+        # over when the call returns: the slot is freed and the request unregistered then, not when the server
+        # (or a test client, which may never close it) finishes with the response.
         try:
             if environ.get("REQUEST_METHOD", "GET").upper() not in HEAVY_METHODS:
                 if self.cfg["test_hooks_dir"] and environ.get("PATH_INFO") == "/_test/load":
-                    return self._finish(self._json(start_response, self._load()), key)
-                return self._finish(self.app(environ, tracked_start_response), key)
-            return self._heavy(environ, tracked_start_response, start_response, started, key)
-        except BaseException:
+                    return self._json(start_response, self._load())
+                return self.app(environ, tracked_start_response)
+            return self._heavy(environ, tracked_start_response, start_response, started)
+        finally:
             INFLIGHT.remove(key)
-            raise
 
-    def _heavy(self, environ, start_response, raw_start_response, started, key):
+    def _heavy(self, environ, start_response, raw_start_response, started):
         queued_before = router_queue_seconds(environ)
         verdict = self._read_body(environ, raw_start_response)
         if verdict is not None:
-            return self._reject(environ, start_response, key, *verdict)
+            return self._reject(environ, start_response, *verdict)
         budget = self.cfg["queue_timeout"] - queued_before - (time.monotonic() - started)
         if budget <= 0:
-            return self._reject(environ, start_response, key, 503, "overloaded",
+            return self._reject(environ, start_response, 503, "overloaded",
                                 f"The request waited {queued_before:.1f} s before reaching the server; "
                                 "it was not started. Retry later.", self._retry_after())
         outcome = self.admission.acquire(budget)
         if outcome != "ok":
             reason = ("too many requests are waiting" if outcome == "full"
                       else "no analysis slot became free in time")
-            return self._reject(environ, start_response, key, 503, "overloaded",
+            return self._reject(environ, start_response, 503, "overloaded",
                                 f"The server is busy ({reason}); the request was not started. Retry later.",
                                 self._retry_after())
         admitted = time.monotonic()
         try:
             hook = self._test_hook(environ, start_response)
-            result = hook if hook is not None else self.app(environ, start_response)
-        except BaseException:
+            if hook is not None:
+                return hook
+            if self.cfg["memory_zones"] and self.admission.slots == 1:
+                # Strings spaCy adds while this request is analysed are dropped after it; the response body is
+                # taken out before the zone closes.
+                with self.flask_app.extensions["framing"].nlp.memory_zone():
+                    return _buffered(self.app(environ, start_response))
+            return self.app(environ, start_response)
+        finally:
             self._done(admitted)
-            raise
-        return self._finish(result, key, lambda: self._done(admitted))
 
     def _done(self, admitted: float) -> None:
         took = time.monotonic() - admitted
@@ -229,9 +238,6 @@ class ServerGuard:
         active, waiting = self.admission.load()
         estimate = self._service_ewma * (waiting + active) / max(1, self.admission.slots)
         return int(min(30, max(1, math.ceil(estimate))))
-
-    def _finish(self, result, key, on_close=None):
-        return _ClosingIterator(result, key, on_close)
 
     # ---- bodies --------------------------------------------------------------------------------------------
 
@@ -310,14 +316,14 @@ class ServerGuard:
 
     # ---- rejections ----------------------------------------------------------------------------------------
 
-    def _reject(self, environ, start_response, key, status, code, message, retry_after):
+    def _reject(self, environ, start_response, status, code, message, retry_after):
         """Answer through the Flask app (errors.py's shape, request id, security headers) without the body."""
         environ[REJECT_KEY] = (status, code, message, retry_after)
         environ["wsgi.input"] = io.BytesIO(b"")
         environ["CONTENT_LENGTH"] = "0"
         environ.pop("HTTP_TRANSFER_ENCODING", None)
         environ.pop("CONTENT_TYPE", None)
-        return self._finish(self.app(environ, start_response), key)
+        return self.app(environ, start_response)
 
     # ---- test hook -----------------------------------------------------------------------------------------
 
@@ -356,26 +362,13 @@ class ServerGuard:
         return [body]
 
 
-class _ClosingIterator:
-    """Pass the response through; on close, unregister the request and run ``on_close`` once."""
-
-    def __init__(self, result, key, on_close=None):
-        self.result = result
-        self.key = key
-        self.on_close = on_close
-
-    def __iter__(self):
-        return iter(self.result)
-
-    def close(self):
-        try:
-            if hasattr(self.result, "close"):
-                self.result.close()
-        finally:
-            INFLIGHT.remove(self.key)
-            if self.on_close is not None:
-                callback, self.on_close = self.on_close, None
-                callback()
+def _buffered(result) -> list[bytes]:
+    """Return the response body as one chunk, closing the app's iterable."""
+    try:
+        return [b"".join(result)]
+    finally:
+        if hasattr(result, "close"):
+            result.close()
 
 
 def init_app(app) -> None:
