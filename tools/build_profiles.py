@@ -194,17 +194,24 @@ _WORKER_RES = None
 
 
 def _analyse_chunk(items):
-    return analyse_texts(_WORKER_RES, items)
+    from dataclasses import replace
+
+    from service.analysis import analyze_document
+
+    # One article at a time (profiles.analyse_texts pre-parses in batches; the core's parse step now builds its own
+    # Doc), without calibration: the profiles are what is being built.
+    res = replace(_WORKER_RES, calibration=None)
+    return [analyze_document(res, text, title=title, outlet=outlet) for text, title, outlet in items]
 
 
 def analyse_parallel(res, items, workers: int = 2, chunk: int = 16) -> list[dict]:
     """Analyse (text, title, outlet) items with the core in ``workers`` forked processes; keep the order."""
     global _WORKER_RES
+    _WORKER_RES = res
     if workers <= 1:
-        return analyse_texts(res, items)
+        return _analyse_chunk(items)
     import multiprocessing as mp
 
-    _WORKER_RES = res
     chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
     out = []
     with mp.get_context("fork").Pool(workers) as pool:
