@@ -52,6 +52,7 @@ _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "INTJ"})
 _EVIDENCE_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "INTJ"})
 _WINDOW = 3  # tokens either side of the target for window lemmas
 _NEAR = 2  # dependency edges from the target's head for "near" lemmas
+_PATH_MAX = 3  # opinion words up to this many dependency edges away get a path feature (the d1-d3 bins above)
 
 # Quote characters a fallback quote finder recognises (straight and typographic double quotes).
 _QUOTE_RE = re.compile(r"“([^”]{1,2000})”|\"([^\"]{1,2000})\"")
@@ -166,6 +167,10 @@ class _DocView:
             strings.append(list(map(table.__getitem__, cols[3 + k].tolist())))
         self.dep, self.pos, self.lower, self.lemma, self.text = strings
         self.end = [a + len(t) for a, t in zip(self.idx, self.text)]
+        from spacy.attrs import ENT_TYPE
+
+        # Tokens inside a named entity ("Russian", "Tuesday", "Maduro"): never a reason for a score.
+        self.in_entity = (doc.to_array([ENT_TYPE]).reshape(self.n) != 0).tolist() if self.n else []
         # Tokens with a "neg" child (Token.children: the tokens whose head it is; a root is not its own child).
         self.neg_heads = {self.head[j] for j, d in enumerate(self.dep) if d == "neg" and self.head[j] != j}
         self._children: dict[int, list[int]] = {}
@@ -410,11 +415,45 @@ def _resolve_span(doc, start: int, end: int):
     return doc[lo:hi], sent
 
 
-def extract_features(doc, start: int, end: int, valences: _Valences, quotes=()):
+def _dep_path(v: "_DocView", head: int, i: int) -> str:
+    """Return the dependency labels on the path from the target's head up to the common ancestor, then down to i.
+
+    "nsubj^>dobj" reads: the target is the subject of a verb whose direct object is the word.
+    """
+    up_map = {head: 0}
+    chain = [head]
+    for anc in v.ancestor_list(head):
+        up_map[anc] = len(chain)
+        chain.append(anc)
+    down, k = [], i
+    for _ in range(v.n):
+        if k in up_map:
+            break
+        down.append(v.dep[k])
+        if v.head[k] == k:
+            return "far"
+        k = v.head[k]
+    else:
+        return "far"
+    up = [v.dep[t] for t in chain[:up_map[k]]]
+    return "^".join(up) + "^>" + ">".join(reversed(down)) if up else ">" + ">".join(reversed(down))
+
+
+def evidence_word(v: "_DocView", i: int, skip=frozenset()) -> bool:
+    """Return whether token i may be shown (and used) as a word that moves a score: a content word, not a stop
+    word, not part of a name or other named entity ("Russian", "Tuesday"), not one of the model's reporting and
+    newsroom words ("said", "quoted", "agency")."""
+    return (v.pos[i] in _EVIDENCE_POS and not v.is_stop[i] and not v.in_entity[i] and v.lemma[i] not in skip
+            and v.lower[i] not in skip and any(ch.isalpha() for ch in v.text[i]))
+
+
+def extract_features(doc, start: int, end: int, valences: _Valences, quotes=(), skip=frozenset()):
     """Return (features, attribution, context) for the target doc.text[start:end], or None if no token overlaps.
 
-    features: {name: value}; attribution: {name: [token indices]} for features that are words of the text and may
-    be shown as evidence; context: {"in_quote": bool}.
+    features: {name: value}; attribution: {name: [token indices]} for features that are words of the text (every
+    such feature is attributed, so the evidence accounts for every word that moved the score); context:
+    {"in_quote": bool}. Lemma features are built only from words that may be shown as evidence (``skip`` lists
+    the reporting and newsroom words that never are), so a hidden word can never move a score.
     """
     resolved = _resolve_span(doc, start, end)
     if resolved is None:
@@ -451,6 +490,8 @@ def extract_features(doc, start: int, end: int, valences: _Valences, quotes=()):
     total = 0.0
     pos_sum = neg_sum = 0.0
     for i, raw in vals.items():
+        if not evidence_word(v, i, skip):
+            continue  # "no", "please", "like" as VADER words, reporting words: never shown, so never counted
         val = raw * (_NEGATION_SCALAR if v.negated(i) else 1.0)
         total += val
         if val > 0:
@@ -464,11 +505,15 @@ def extract_features(doc, start: int, end: int, valences: _Valences, quotes=()):
             continue
         d = v.path_distance(head, i)
         bin_name = next((str(b) for b in _DISTANCE_BINS if d <= b), "far")
-        add(f"val_d{bin_name}_{sign}", abs(v4), i, evidence=bin_name != "far")
-        add("val_inv_distance", v4 / max(d, 1), i, evidence=d <= 3)
+        add(f"val_d{bin_name}_{sign}", abs(v4), i)
+        add("val_inv_distance", v4 / max(d, 1), i)
+        if d <= _PATH_MAX:
+            # The dependency path between target and opinion word, with the word's sign: "nsubj^>dobj_neg" (the
+            # target did something bad) differs from "nsubjpass^>agent>pobj_neg" (something bad did it to the target).
+            add(f"P:{_dep_path(v, head, i)}_{sign}", abs(v4), i)
         kind = quote_kind(v.idx[i], v.end[i])
         if kind is not None:
-            add(f"val_in_quote_{kind}_{sign}", abs(v4), i, evidence=d <= 3)
+            add(f"val_in_quote_{kind}_{sign}", abs(v4), i)
         if i == gov:
             add(f"gov_{role}_{sign}", abs(v4), i)
         elif tok_head[i] == gov and dep[i] in ("acomp", "xcomp", "dobj", "advmod", "attr", "oprd", "ccomp"):
@@ -484,27 +529,30 @@ def extract_features(doc, start: int, end: int, valences: _Valences, quotes=()):
     # The same sentence tone reads differently for the one acting and the one acted upon.
     add(f"sent_compound_{role}", feats["sent_compound"], evidence=False)
 
-    # Sparse lemma features.
-    if gov not in tidx and pos[gov] != "PROPN":
+    # Sparse lemma features, from words a reader may be shown only.
+    def word(i):
+        return i not in tidx and evidence_word(v, i, skip)
+
+    if word(gov):
         neg = "not_" if v.negated(gov) else ""
         add(f"L_gov_{role}={neg}{lemma[gov]}", 1.0, gov)
     for child in v.children(head):
-        if child not in tidx and pos[child] in _CONTENT_POS and dep[child] in _MODIFIER_DEPS:
+        if word(child) and dep[child] in _MODIFIER_DEPS:
             add(f"L_mod={lemma[child]}", 1.0, child)
     for anc in v.ancestor_list(head):
-        if anc not in tidx and pos[anc] in _CONTENT_POS:
+        if word(anc):
             add(f"L_path={lemma[anc]}", 1.0, anc)
     for i in range(s_lo, s_hi):
-        if i not in tidx and pos[i] in _CONTENT_POS and v.path_distance(head, i) <= _NEAR:
+        if word(i) and v.path_distance(head, i) <= _NEAR:
             add(f"L_near={lemma[i]}", 1.0, i)
     lo = max(s_lo, t_lo - _WINDOW)
     hi = min(s_hi, t_hi + _WINDOW)
     for i in range(lo, hi):
-        if i not in tidx and pos[i] in _CONTENT_POS:
+        if word(i):
             add(f"L_win={lemma[i]}", 1.0, i)
     for i in range(s_lo, s_hi):
-        if i not in tidx and pos[i] in _CONTENT_POS:
-            add(f"L_sent={lemma[i]}", 1.0, evidence=False)
+        if word(i):
+            add(f"L_sent={lemma[i]}", 1.0, i)
     return feats, attrib, {"in_quote": in_quote}
 
 
@@ -521,13 +569,23 @@ def _t_critical(df: int) -> float:
 
 
 class TargetSentiment:
-    """Score sentiment toward actor mentions with a linear model shipped as JSON."""
+    """Score sentiment toward actor mentions with a linear model shipped as JSON.
+
+    How a result reads (docs/sentiment.md): ``score`` = P(positive) - P(negative) in [-1, 1]; ``label`` follows from
+    the score alone, neutral inside the model's neutral band (one band for a score resting on one mention, a
+    sentence's reading; another for the mean of several, an article's reading of an actor); ``evidence`` lists the words that moved the score,
+    each signed (its share of the positive-vs-negative log-odds), the words pulling the score's way first, largest
+    first, then those pulling against it. A score that no shown word pulls its way is set to 0 (neutral): the
+    model's prior and the sentence's shape alone do not make a reading.
+    """
 
     # Aggregation weight of a mention inside quoted speech: what a quoted speaker says is attributed to that
     # speaker, not the outlet's own voice, so it counts half (a design choice, not fitted to data).
     QUOTED_WEIGHT = 0.5
     EVIDENCE_MAX = 5
     EVIDENCE_MIN_WEIGHT = 0.05  # log-odds contribution below which a word is not shown as evidence
+    # Used only when a model file predates the fitted band: the half-way point between neutral and a clear lean.
+    DEFAULT_NEUTRAL_BAND = 0.2
 
     def __init__(self, model: dict, vader_lexicon: dict[str, float]):
         """Build a scorer from a parsed model JSON and a term -> valence lexicon (VADER scale -4..4)."""
@@ -539,6 +597,10 @@ class TargetSentiment:
         self.intercept = [float(model["intercept"][k]) for k in self._order]
         self.weights = {f: [float(w[k]) for k in self._order] for f, w in model["weights"].items()}
         self.valences = _Valences(vader_lexicon)
+        band = model.get("neutral_band") or {}
+        self.neutral_band = float(band.get("value", self.DEFAULT_NEUTRAL_BAND))  # the mean of 2+ mentions
+        self.neutral_band_one = float(band.get("one_mention", self.neutral_band))  # one mention, one sentence
+        self.not_evidence = frozenset(w.lower() for w in (model.get("not_evidence") or {}).get("words", ()))
 
     @classmethod
     def from_file(cls, path, vader_lexicon) -> "TargetSentiment":
@@ -549,25 +611,52 @@ class TargetSentiment:
     def describe(self) -> dict:
         """Return the model's provenance and size, for /api/v1/lexicons."""
         keys = ("name", "description", "source", "source_url", "license", "version", "trained", "n_train_targets")
-        return {**{k: self.header[k] for k in keys if k in self.header}, "weights": len(self.weights)}
+        return {**{k: self.header[k] for k in keys if k in self.header}, "weights": len(self.weights),
+                "neutral_band": {"one_mention": self.neutral_band_one, "several_mentions": self.neutral_band}}
+
+    def band(self, mentions: int = 1) -> float:
+        """Return the neutral band for a score resting on this many mentions."""
+        return self.neutral_band_one if mentions <= 1 else self.neutral_band
+
+    def label_for(self, score: float, mentions: int = 1) -> str:
+        """Return the label a score reads as: neutral inside (-band, +band), else its sign."""
+        band = self.band(mentions)
+        if score >= band:
+            return "positive"
+        if score <= -band:
+            return "negative"
+        return "neutral"
 
     def _neutral(self, in_quote=False) -> dict:
         return {"score": 0.0, "label": "neutral",
                 "probabilities": {"negative": 0.0, "neutral": 1.0, "positive": 0.0},
-                "in_quote": in_quote, "evidence": []}
+                "in_quote": in_quote, "evidence": [], "words": []}
 
-    def score(self, doc, start: int, end: int, quotes=()) -> dict:
-        """Score sentiment toward the span doc.text[start:end] (char offsets into doc.text, a spaCy Doc).
+    def _order_evidence(self, words: list[dict], score: float) -> list[dict]:
+        """Return the evidence a reader sees: words pulling the score's way first, then the others, each group
+        largest first, without words below EVIDENCE_MIN_WEIGHT, at most EVIDENCE_MAX."""
+        sign = 1.0 if score > 0 else -1.0 if score < 0 else 0.0
+        shown = [w for w in words if abs(w["weight"]) >= self.EVIDENCE_MIN_WEIGHT]
+        shown.sort(key=lambda w: (-(w["weight"] * sign > 0), -abs(w["weight"]), w["start"]))
+        return [{**w, "weight": round(w["weight"], 3)} for w in shown[: self.EVIDENCE_MAX]]
 
-        Only the sentence holding the span's head counts. A span that overlaps no token scores neutral.
+    def _supported(self, words: list[dict], score: float) -> bool:
+        """Return whether some shown word pulls the way of the score."""
+        return score == 0 or any(w["weight"] * score > 0 and abs(w["weight"]) >= self.EVIDENCE_MIN_WEIGHT
+                                 for w in words)
+
+    def raw_score(self, doc, start: int, end: int, quotes=()):
+        """Return (probabilities in CLASSES order, {token index: log-odds contribution}, in_quote), or None.
+
+        The model's own output before any reading rule: bench and training tools fit the neutral band on it.
         """
         try:
-            extracted = extract_features(doc, int(start), int(end), self.valences, quotes or ())
+            extracted = extract_features(doc, int(start), int(end), self.valences, quotes or (), self.not_evidence)
         except (TypeError, ValueError, IndexError):
             # Non-integer offsets, or a Doc without a parse (no sentences): nothing to score, never an error.
             extracted = None
         if extracted is None:
-            return self._neutral()
+            return None
         feats, attrib, ctx = extracted
         logits = list(self.intercept)
         for name, value in feats.items():
@@ -579,9 +668,8 @@ class TargetSentiment:
         exps = [math.exp(x - top) for x in logits]
         total = sum(exps)
         probs = [e / total for e in exps]
-        label = CLASSES[max(range(3), key=lambda k: probs[k])]
-
-        # Evidence: each word's contribution to the positive-vs-negative log-odds, summed over its features.
+        # Each word's exact share of the positive-vs-negative log-odds (logit_pos - logit_neg, whose sign is the
+        # sign of the score): the weights of the features it fired, split evenly among the words that fired them.
         contrib: dict[int, float] = {}
         for name, tokens in attrib.items():
             w = self.weights.get(name)
@@ -590,29 +678,42 @@ class TargetSentiment:
             share = feats[name] * (w[2] - w[0]) / len(tokens)
             for i in tokens:
                 contrib[i] = contrib.get(i, 0.0) + share
-        # Evidence a reader can check: content words only ("are", "the", a name are features, not reasons).
+        return probs, contrib, ctx["in_quote"]
+
+    def score(self, doc, start: int, end: int, quotes=()) -> dict:
+        """Score sentiment toward the span doc.text[start:end] (char offsets into doc.text, a spaCy Doc).
+
+        Only the sentence holding the span's head counts. A span that overlaps no token scores neutral. ``words``
+        holds every shown word's contribution, for aggregate(); ``evidence`` the first EVIDENCE_MAX of them.
+        """
+        raw = self.raw_score(doc, start, end, quotes)
+        if raw is None:
+            return self._neutral()
+        probs, contrib, in_quote = raw
         v = _view(doc)
-        ranked = sorted((kv for kv in contrib.items() if abs(kv[1]) >= self.EVIDENCE_MIN_WEIGHT
-                         and v.pos[kv[0]] in _EVIDENCE_POS and not v.is_stop[kv[0]]),
-                        key=lambda kv: (-abs(kv[1]), kv[0]))[: self.EVIDENCE_MAX]
-        evidence = []
-        for i, weight in ranked:
-            evidence.append({"start": v.idx[i], "end": v.end[i], "text": v.text[i], "weight": round(weight, 3)})
+        words = [{"start": v.idx[i], "end": v.end[i], "text": v.text[i], "weight": c}
+                 for i, c in sorted(contrib.items()) if c != 0.0 and evidence_word(v, i, self.not_evidence)]
+        score = probs[2] - probs[0]
+        if not self._supported(words, score):
+            score = 0.0
+        score = round(score, 4)
         return {
-            "score": round(probs[2] - probs[0], 4),
-            "label": label,
+            "score": score,
+            "label": self.label_for(score),
             "probabilities": {c: round(p, 4) for c, p in zip(CLASSES, probs)},
-            "in_quote": ctx["in_quote"],
-            "evidence": evidence,
+            "in_quote": in_quote,
+            "evidence": self._order_evidence(words, score),
+            "words": words,
         }
 
     def aggregate(self, scored: list[dict]) -> dict:
         """Combine per-mention scores of one actor into one.
 
         The score is a weighted mean of mention scores: own-voice mentions weigh 1, mentions inside quoted speech
-        QUOTED_WEIGHT. The label is the arg-max of the same weighted mean of class probabilities. The interval is
-        a 95% Student-t interval on the weighted mean, with Kish's effective sample size; confidence is "low" for
-        one or two mentions or a wide interval.
+        QUOTED_WEIGHT; the label follows from it with the neutral band. Evidence pools each mention's words with
+        the same weights, so a word's weight is its share of the mean. The interval is a 95% Student-t interval on
+        the weighted mean, with Kish's effective sample size; confidence is "low" for one or two mentions or a
+        wide interval.
         """
         n = len(scored)
         n_quoted = sum(1 for s in scored if s.get("in_quote"))
@@ -624,8 +725,17 @@ class TargetSentiment:
         wsum = sum(weights)
         scores = [float(s["score"]) for s in scored]
         mean = sum(w * x for w, x in zip(weights, scores)) / wsum
-        probs = {c: sum(w * s["probabilities"][c] for w, s in zip(weights, scored)) / wsum for c in CLASSES}
-        label = max(CLASSES, key=lambda c: probs[c])
+        pooled: dict[tuple[int, int], dict] = {}
+        for w, s in zip(weights, scored):
+            for e in s.get("words", s.get("evidence", ())):
+                key = (e["start"], e["end"])
+                entry = pooled.setdefault(key, {"start": e["start"], "end": e["end"], "text": e["text"],
+                                                "weight": 0.0})
+                entry["weight"] += e["weight"] * w / wsum
+        words = list(pooled.values())
+        if not self._supported(words, mean):
+            mean = 0.0
+        mean = round(mean, 4)
         if n >= 2:
             var = sum(w * (x - mean) ** 2 for w, x in zip(weights, scores)) / wsum * n / (n - 1)
             n_eff = wsum * wsum / sum(w * w for w in weights)
@@ -640,14 +750,6 @@ class TargetSentiment:
             confidence = "high"
         else:
             confidence = "medium"
-        pooled = [e for s in scored for e in s.get("evidence", [])]
-        seen, evidence = set(), []
-        for e in sorted(pooled, key=lambda e: -abs(e["weight"])):
-            key = (e["start"], e["end"])
-            if key not in seen:
-                seen.add(key)
-                evidence.append(e)
-            if len(evidence) == self.EVIDENCE_MAX:
-                break
-        return {"score": round(mean, 4), "label": label, **base, "interval": [round(lo, 4), round(hi, 4)],
-                "confidence": confidence, "evidence": evidence}
+        return {"score": mean, "label": self.label_for(mean, n), **base,
+                "interval": [round(lo, 4), round(hi, 4)], "confidence": confidence,
+                "evidence": self._order_evidence(words, mean)}
