@@ -50,6 +50,18 @@ def from_env() -> dict:
         # even on a loaded machine; that is about 25,000 words, or 20 articles of 1,200 words.
         "FRAMING_MAX_TOKENS": _int("FRAMING_MAX_TOKENS", 30_000),
         "FRAMING_CORS_ORIGINS": _list("FRAMING_CORS_ORIGINS"),
+        # Rate limits per client address (Flask-Limiter syntax, e.g. "120 per minute"; docs/security.md). The API
+        # limit is about 8x what one worker analyses (bench/LOAD.md: ~4 articles/s); the form's is per person.
+        "FRAMING_RATE_LIMIT_API": os.environ.get("FRAMING_RATE_LIMIT_API") or "120 per minute",
+        "FRAMING_RATE_LIMIT_FORM": os.environ.get("FRAMING_RATE_LIMIT_FORM") or "20 per minute",
+        # memory:// counts per worker; a redis:// URL shares the counters across workers and dynos.
+        "FRAMING_RATE_LIMIT_STORAGE": os.environ.get("FRAMING_RATE_LIMIT_STORAGE") or "memory://",
+        "FRAMING_RATE_LIMITS": os.environ.get("FRAMING_RATE_LIMITS", "1").strip() not in ("0", "false", "no"),
+        # Behind a platform router that terminates TLS: redirect plain http to https (flask-talisman).
+        "FRAMING_FORCE_HTTPS": os.environ.get("FRAMING_FORCE_HTTPS", "").strip() in ("1", "true", "yes"),
+        # Host names this service answers to (Flask's TRUSTED_HOSTS): others get a 400, so a forged Host header
+        # cannot steer absolute URLs. Empty: any host (local use).
+        "TRUSTED_HOSTS": _list("FRAMING_TRUSTED_HOSTS") or None,
         "FRAMING_API_KEYS": _list("FRAMING_API_KEYS"),
         "FRAMING_LEXICON_DIR": os.environ.get("FRAMING_LEXICON_DIR") or None,
         "SECRET_KEY": secret_key(),

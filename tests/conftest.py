@@ -28,7 +28,9 @@ def seeds() -> list[dict]:
 
 @pytest.fixture(scope="session")
 def app():
-    return create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 1_000_000})
+    # Rate limits count per client address, and the whole suite is one client: tests/test_security.py turns them on
+    # in apps of its own.
+    return create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 1_000_000, "FRAMING_RATE_LIMITS": False})
 
 
 @pytest.fixture()

@@ -6,6 +6,9 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register the form's blueprint."""
-    from . import views
+    from ..security import form_limit
+    from . import events, views
 
-    app.register_blueprint(views.bp)
+    for bp in (views.bp, events.bp):
+        form_limit(app, bp)  # the form runs analyses with no key: a per-client limit on its POSTs
+        app.register_blueprint(bp)

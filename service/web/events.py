@@ -15,16 +15,14 @@ from ..api.analyze import run_analysis
 from ..api.articles import database_errors, store
 from ..api.schemas_store import EVENT_KEY
 from ..errors import ApiError
-from ..security import form_limit
 from ..store import repository as repo
 from ..store.comparison import NotEnoughArticles, article_summary, compare_event
 from .views import CHART_METRICS, bar_chart, form_rows
 
 bp = Blueprint("events_web", __name__, template_folder="templates")
 database_errors(bp)
-# Saving runs analyses without a key, as the form's comparison does: the same per-client limit applies. CSRF and
-# Origin are checked for every form POST by service/security.py.
-form_limit(bp)
+# Saving runs analyses without a key, as the form's comparison does: the same per-client limit applies
+# (service/web/__init__.py). CSRF and Origin are checked for every form POST by service/security.py.
 
 
 @bp.before_request
