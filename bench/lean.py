@@ -207,14 +207,63 @@ def seed_percentiles() -> list[dict]:
     return out
 
 
+def markdown(report: dict) -> str:
+    """Return the report's tables as Markdown (bench/LEAN.md pastes them)."""
+    lines = ["| model | macro-F1 | AUC right vs left | outlets right (>= 50 articles) | outlet AUC | eta2 topic | "
+             "eta2 outlet | within-outlet sd over topics | between-outlet sd |", "|---|---|---|---|---|---|---|---|---|"]
+    for name in ("recipe", "floor"):
+        r = report.get(name)
+        if not r:
+            continue
+        t = r["topic"]
+        lines.append(f"| {name} | {r['macro_f1']:.3f} | {r['auc_right_vs_left']:.3f} | {r['outlet_accuracy'][0]} of "
+                     f"{r['outlet_accuracy'][1]} | {r['outlet_auc_right_vs_left']:.3f} | {t['eta2_topic']:.3f} | "
+                     f"{t['eta2_outlet']:.3f} | {t['within_outlet_sd_over_topics_median']} | "
+                     f"{t['between_outlet_sd']} |")
+    if report.get("recipe"):
+        lines += ["", "| outlet (held out) | articles | AllSides | estimate | P(left, center, right) |",
+                  "|---|---|---|---|---|"]
+        for o in report["recipe"]["outlets"]:
+            lines.append(f"| {o['outlet']} | {o['articles']} | {o['allsides']} | {o['estimate']} | "
+                         f"{', '.join(f'{v:.2f}' for v in o['probabilities'])} |")
+    if report.get("closest_profile"):
+        c = report["closest_profile"]
+        lines += ["", f"Closest profile is the article's own outlet: {c['accuracy']:.3f} (top-5 {c['top5']:.3f}; "
+                      f"chance {c['chance']:.3f}; {c['articles']} held-out articles, {c['outlets']} outlets)."]
+    if report.get("seeds"):
+        lines += ["", "| seed | outlet | profile (articles) | loaded density: pooled pct / outlet pct (n) | "
+                      "framing index | lean | typicality |", "|---|---|---|---|---|---|---|"]
+        for x in report["seeds"]:
+            ld = x["loaded_density"]
+            typ = x["typicality"] or {}
+            lean = x["lean"] or {}
+            probs = lean.get("probabilities") or {}
+            lines.append(f"| {x['seed'][:3]} | {x['outlet']} | {x['profile']} ({x['outlet_articles']}) | "
+                         f"{ld['pooled_pct']} / {ld['outlet_pct']} ({ld['outlet_n']}) | {x['framing_index']} | "
+                         f"{lean.get('label')} ({', '.join(f'{k[0]} {v:.2f}' for k, v in probs.items())}) | "
+                         f"{typ.get('reading')} (pct {typ.get('percentile')}, n {typ.get('n')}) |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     """Run every part and write bench/out/lean.json."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--evaldata", type=Path, default=EVALDATA)
     ap.add_argument("--cache-dir", type=Path, default=None, help="keep the articles' terms here between runs")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["floor", "closest", "seeds"])
+    ap.add_argument("--skip", nargs="*", default=[], choices=["floor", "recipe", "closest", "seeds"])
+    ap.add_argument("--recipe-from", type=Path, default=None,
+                    help="read the recipe's out-of-fold probabilities from tools/train_lean.py's --heldout-out file "
+                         "(bench/out/lean_heldout.json) instead of fitting the five folds again")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "lean.json")
+    ap.add_argument("--merge", type=Path, nargs="*", default=[],
+                    help="print the Markdown of earlier reports merged (later files win), and stop")
     args = ap.parse_args(argv)
+    if args.merge:
+        merged: dict = {}
+        for path in args.merge:
+            merged.update(json.loads(path.read_text(encoding="utf-8")))
+        print(markdown(merged))
+        return 0
 
     t0 = time.time()
     table = OutletTable.from_dir(ROOT / "lexicons" / "outlets")
@@ -222,14 +271,21 @@ def main(argv=None) -> int:
     topics = [a.topic for a in arts]
     report = {"corpus": {"articles": len(arts), "outlets": len(leans),
                          "leans": dict(Counter(leans.values()))}, "folds": tl.outlet_folds(leans)}
-    runs = [("recipe", False)] + ([] if "floor" in args.skip else [("floor", True)])
+    runs = ([] if "floor" in args.skip else [("floor", True)]) + ([] if "recipe" in args.skip else [("recipe", False)])
     for name, raw in runs:
-        cache = args.cache_dir / f"terms_{name}.pkl" if args.cache_dir else None
-        counts = tl.terms_of(arts, table, cache, raw=raw)
-        X, terms = tl.matrix(counts)
-        del counts
-        P = tl.heldout(X, terms, g, y, topics, leans, floor=raw)
-        report[name] = lean_figures(P.tolist(), y, g, topics)
+        if name == "recipe" and args.recipe_from:
+            # The recipe's out-of-fold probabilities as tools/train_lean.py wrote them (same folds, same corpus).
+            data = json.loads(args.recipe_from.read_text(encoding="utf-8"))
+            assert data["folds"] == report["folds"] and [r["id"] for r in data["articles"]] == [a.id for a in arts]
+            P = [r["p"] for r in data["articles"]]
+            report["recipe_source"] = str(args.recipe_from)
+        else:
+            cache = args.cache_dir / f"terms_{name}.pkl" if args.cache_dir else None
+            counts = tl.terms_of(arts, table, cache, raw=raw)
+            X, terms = tl.matrix(counts)
+            del counts
+            P = tl.heldout(X, terms, g, y, topics, leans, floor=raw).tolist()
+        report[name] = lean_figures(P, y, g, topics)
         r = report[name]
         print(f"{name}: macro-F1 {r['macro_f1']:.3f}  AUC right-vs-left {r['auc_right_vs_left']:.3f}  outlets "
               f"{r['outlet_accuracy'][0]}/{r['outlet_accuracy'][1]}  eta2 topic {r['topic']['eta2_topic']:.3f} "
@@ -244,6 +300,7 @@ def main(argv=None) -> int:
         for s in report["seeds"]:
             print(json.dumps(s), flush=True)
     report["seconds"] = round(time.time() - t0)
+    print(markdown(report))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print("wrote", args.out)

@@ -59,9 +59,9 @@ TRAIN_YEARS = ("2010", "2011", "2012")
 PROFILE_FORMAT = 3
 # An outlet gets a profile from this many corpus articles (issue 15); its percentiles need MIN_ARTICLES analysed.
 MIN_PROFILE_ARTICLES = 30
-# Articles per outlet the core analyses for the score distributions: about 66 outlets x 24 + 155 BASIL and seed
-# articles is ~1,750 analyses, under 10 minutes on two cores at ~0.6 s per 800-word article (bench/RESULTS.md
-# speed). Lexicons use every article (a tokeniser pass, seconds).
+# Articles per outlet the core analyses for the score distributions: 61 outlets x 24 + 5 seeds is ~1,470 analyses,
+# under 10 minutes on two cores at ~0.6 s per 800-word article (bench/RESULTS.md speed: 150 BASIL articles in 1-2
+# minutes on one core). Lexicons use every article (a tokeniser pass).
 ARTICLES_PER_OUTLET = 24
 LEAN_MODEL = ROOT / "lexicons" / "models" / "lean.json"
 SEED_YEARS = {"000_61dccbb19f85039b": "2019", "001_8ea1952af6356e06": "2019", "002_c114640a74bfda5e": "2019",
@@ -159,8 +159,8 @@ def _sample_key(article_id: str) -> str:
 def corpus_articles(evaldata: Path, table: OutletTable, per_outlet: int = ARTICLES_PER_OUTLET):
     """Return (articles, analyse) : every profiled article as ProfileArticle, and which of them the core analyses.
 
-    AllSides outlets with >= MIN_PROFILE_ARTICLES articles (all their articles; the ``per_outlet`` of smallest
-    sha1(id) are analysed), every BASIL article, every seed (all analysed).
+    AllSides outlets with >= MIN_PROFILE_ARTICLES articles, every BASIL article and every seed; the core analyses
+    the seeds and, per outlet, the ``per_outlet`` articles of smallest sha1(id) (AllSides and BASIL together).
     """
     arts = load_allsides(evaldata)
     groups = outlet_groups(arts, table.resolve_id)
@@ -172,21 +172,23 @@ def corpus_articles(evaldata: Path, table: OutletTable, per_outlet: int = ARTICL
         if per[oid] >= MIN_PROFILE_ARTICLES:
             out.append(ProfileArticle(f"allsides:{a.id}", oid, train_lean.article_text(a), "allsides", a.year,
                                       leans[oid]))
-    chosen = set()
-    by_outlet = defaultdict(list)
-    for k, pa in enumerate(out):
-        by_outlet[pa.outlet].append(k)
-    for oid, ix in by_outlet.items():
-        chosen.update(sorted(ix, key=lambda k: _sample_key(out[k].id))[:per_outlet])
     for b in load_basil(evaldata):
         oid = table.resolve_id(OUTLETS[b.outlet])
-        chosen.add(len(out))
         out.append(ProfileArticle(f"basil:{b.path}", oid, b.text, "basil", b.year, leans.get(oid)))
+    seeds = set()
     for c in load_seeds():
         oid = table.resolve_id(c.outlet) or slugify(c.outlet)
-        chosen.add(len(out))
-        year = SEED_YEARS.get(c.id)
-        out.append(ProfileArticle(f"seed:{c.id}", oid, c.text, "seeds", year, leans.get(oid), c.title))
+        seeds.add(len(out))
+        out.append(ProfileArticle(f"seed:{c.id}", oid, c.text, "seeds", SEED_YEARS.get(c.id), leans.get(oid),
+                                  c.title))
+    # The core analyses the seeds and, per outlet, the ``per_outlet`` articles of smallest sha1(id) across corpora.
+    chosen = set(seeds)
+    by_outlet = defaultdict(list)
+    for k, pa in enumerate(out):
+        if k not in seeds:
+            by_outlet[pa.outlet].append(k)
+    for oid, ix in by_outlet.items():
+        chosen.update(sorted(ix, key=lambda k: _sample_key(out[k].id))[:per_outlet])
     return out, sorted(chosen), leans
 
 
@@ -313,13 +315,17 @@ def build(evaldata: Path, version: str, workers: int, per_outlet: int, lean_path
             lean = {"allsides": h["allsides"], "estimate": h["estimate"], "probabilities": h["probabilities"],
                     "articles": h["articles"], "method": "mean lean-model probabilities over the outlet's "
                     "AllSides articles, from the model trained with the outlet held out (tools/train_lean.py)"}
-        elif model is not None:
+        elif model is not None and oid not in set(model.meta.get("trained_outlets", ())):
             ps = [model.predict(arts[k].text, evidence=0)["probabilities"] for k in ix]
             mean = {c: round(sum(p[c] for p in ps) / len(ps), 4) for c in LEANS}
             lean = {"allsides": (outlet.allsides_lean if outlet else "") or None,
                     "estimate": max(LEANS, key=lambda c: mean[c]), "probabilities": mean, "articles": len(ps),
                     "method": "mean lean-model probabilities over the outlet's articles; the model never saw "
                               "this outlet"}
+        elif outlet and outlet.allsides_lean:
+            lean = {"allsides": outlet.allsides_lean, "estimate": None, "probabilities": None,
+                    "articles": len(ix), "note": "no held-out estimate in lexicons/models/lean.json (run "
+                                                 "tools/train_lean.py without --no-cv)"}
         sources = sorted({arts[k].source for k in ix})
         profiles[oid] = {**common, "id": oid, "outlet": outlet.name if outlet else oid,
                          "names": sorted(n for n in (outlet.aliases if outlet else ()) if n != oid),

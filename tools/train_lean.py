@@ -241,6 +241,8 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", type=Path, default=None, help="pickle of the articles' terms (speeds reruns)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--no-cv", action="store_true",
+                    help="skip the outlet-held-out folds (no held-out figures or outlet estimates; faster)")
     ap.add_argument("--heldout-out", type=Path, default=ROOT / "bench" / "out" / "lean_heldout.json",
                     help="where to write the out-of-fold probabilities per article (for bench/lean.py)")
     args = ap.parse_args(argv)
@@ -253,16 +255,17 @@ def main(argv=None) -> int:
     print(f"terms of {len(arts)} articles: {time.time() - t0:.0f} s", file=sys.stderr)
     X, terms = matrix(counts)
     topics = [a.topic for a in arts]
-    P = heldout(X, terms, g, y, topics, leans)
-    args.heldout_out.parent.mkdir(parents=True, exist_ok=True)
-    args.heldout_out.write_text(json.dumps({"folds": outlet_folds(leans), "classes": list(LEANS),
-                                            "articles": [{"id": a.id, "outlet": o, "lean": l, "topic": a.topic,
-                                                          "p": [round(float(v), 5) for v in p]}
-                                                         for a, o, l, p in zip(arts, g, y, P)]}) + "\n")
+    P = None if args.no_cv else heldout(X, terms, g, y, topics, leans)
+    if P is not None:
+        args.heldout_out.parent.mkdir(parents=True, exist_ok=True)
+        args.heldout_out.write_text(json.dumps({"folds": outlet_folds(leans), "classes": list(LEANS),
+                                                "articles": [{"id": a.id, "outlet": o, "lean": l, "topic": a.topic,
+                                                              "p": [round(float(v), 5) for v in p]}
+                                                             for a, o, l, p in zip(arts, g, y, P)]}) + "\n")
     final = fit(X, terms, g, y, topics)
     # Each outlet's lean estimated from its coverage by the model that never saw it (its held-out fold).
     per: dict[str, list] = defaultdict(list)
-    for o, p in zip(g, P):
+    for o, p in zip(g, P if P is not None else []):
         per[o].append(p)
     outlets = {}
     for o, ps in sorted(per.items()):
@@ -281,7 +284,7 @@ def main(argv=None) -> int:
                        "weights": "equal per lean, per outlet within its lean, per topic within an outlet",
                        "terms": "unigrams+bigrams, own voice, furniture/links/outlet names blanked",
                        "kept_features": KEEP_FEATURES, "folds": FOLDS, "seed": SEED},
-            "heldout_outlets": outlets}
+            "heldout_outlets": outlets, "trained_outlets": sorted(set(g))}
     model = export(final, table, meta)
     print(f"final model: {len(final['terms'])} terms, {len(model['features'])} kept", file=sys.stderr)
     if not args.no_write:
