@@ -225,3 +225,20 @@ def test_core_compare_is_pure():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "False"
+
+
+def test_outlet_names_pooled_as_one_are_reported(client):
+    articles = [{"outlet": "BBC", "text": "The regime fell on Tuesday, officials said."},
+                {"outlet": " bbc ", "text": "Protesters filled the square as the army watched."},
+                {"outlet": "Fox News", "text": "The socialist dictator clung to power."}]
+    body = client.post("/api/v1/compare", json={"articles": articles}).get_json()
+    assert body["outlets"] == ["BBC", "Fox News"]
+    merged = [w for w in body["warnings"] if w["kind"] == "outlets_merged"]
+    assert len(merged) == 1 and merged[0]["articles"] == [0, 1] and set(merged[0]["outlets"]) == {"BBC", "bbc"}
+
+
+def test_distinct_outlets_give_no_merge_warning(client):
+    articles = [{"outlet": "BBC", "text": "The regime fell on Tuesday."},
+                {"outlet": "Fox News", "text": "The socialist dictator clung to power."}]
+    body = client.post("/api/v1/compare", json={"articles": articles}).get_json()
+    assert not [w for w in body["warnings"] if w["kind"] == "outlets_merged"]

@@ -228,6 +228,7 @@ def outlet_key(name: str) -> str:
 class _Outlet:
     name: str
     articles: list[int] = field(default_factory=list)
+    spellings: list[str] = field(default_factory=list)
 
 
 def group_outlets(results: list[dict], outlets: list[str] | None = None) -> list[_Outlet]:
@@ -236,8 +237,19 @@ def group_outlets(results: list[dict], outlets: list[str] | None = None) -> list
     for k, result in enumerate(results):
         name = (outlets[k] if outlets else result.get("outlet")) or "Unknown outlet"
         name = " ".join(str(name).split())
-        groups.setdefault(outlet_key(name), _Outlet(name)).articles.append(k)
+        group = groups.setdefault(outlet_key(name), _Outlet(name))
+        group.articles.append(k)
+        if name not in group.spellings:
+            group.spellings.append(name)
     return list(groups.values())
+
+
+def merge_warnings(groups: list[_Outlet]) -> list[dict]:
+    """Say which outlet names were pooled as one ("BBC" and "bbc "), so a merge is never silent."""
+    return [{"kind": "outlets_merged", "articles": list(g.articles), "outlets": list(g.spellings),
+             "text": f"The outlet names {', '.join(repr(n) for n in g.spellings)} were read as one outlet, "
+                     f"{g.name!r} (case and spacing aside); name them apart to compare them."}
+            for g in groups if len(g.spellings) > 1]
 
 
 def _round(x, nd=3):
@@ -721,7 +733,7 @@ def compare(results: list[dict], texts: list[str], outlets: list[str] | None = N
     metrics = compute_metrics(results, texts, groups, b=b, seed=seed)
     actors = compare_actors(results, groups)
     terms = distinctive_terms(results, texts, groups)
-    warnings = duplicate_warnings(results, texts, groups, metrics, actors)
+    warnings = merge_warnings(groups) + duplicate_warnings(results, texts, groups, metrics, actors)
     # Each outlet's lean and each article's typicality for its outlet (service/analysis/baselines.py, issue 15).
     lean_columns, lean_notes = outlet_lean_columns(results, [(g.name, g.articles) for g in groups])
     return {

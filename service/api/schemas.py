@@ -545,10 +545,11 @@ class OutletTermsSchema(Schema):
 
 
 class SummaryEvidenceSchema(Schema):
-    section = fields.String(metadata={"description": "metrics | actors | distinctive_terms"})
+    section = fields.String(metadata={"description": "metrics | actors | distinctive_terms | outlet_lean"})
     metric = fields.String()
     actor = fields.String()
     outlets = fields.List(fields.String())
+    article = fields.Integer(metadata={"description": "Index into articles, where the sentence is about one."})
 
 
 class SummarySentenceSchema(Schema):
@@ -558,9 +559,43 @@ class SummarySentenceSchema(Schema):
     evidence = fields.Nested(SummaryEvidenceSchema)
 
 
+class WarningSchema(Schema):
+    kind = fields.String(metadata={"description": "exact_duplicate | near_duplicate | outlets_merged"})
+    articles = fields.List(fields.Integer(), metadata={"description": "Indices into articles."})
+    outlets = fields.List(fields.String())
+    similarity = fields.Float(allow_none=True)
+    text = fields.String()
+
+
+class LeanSchema(Schema):
+    label = fields.String(allow_none=True, metadata={"description": "left | center | right"})
+    probabilities = fields.Dict(keys=fields.String(), values=fields.Float(), allow_none=True)
+    allsides = fields.String(allow_none=True, metadata={"description": "The outlet's AllSides rating, if known."})
+
+
+class TypicalitySchema(Schema):
+    article = fields.Integer(metadata={"description": "Index into articles."})
+    percentile = fields.Float(allow_none=True)
+    reading = fields.String()
+
+
+class OutletLeanSchema(Schema):
+    outlet = fields.String()
+    articles = fields.Integer()
+    profile = fields.String(allow_none=True, metadata={"description": "The outlet profile the articles were read "
+                                                                     "against (GET /api/v1/lexicons/outlets/{name})."})
+    lean = fields.Nested(LeanSchema)
+    typicality = fields.List(fields.Nested(TypicalitySchema))
+
+
 class ComparisonSchema(Schema):
     """The result of POST /api/v1/compare."""
 
+    warnings = fields.List(fields.Nested(WarningSchema),
+                           metadata={"description": "Duplicated articles and merged outlet names."})
+    outlet_lean = fields.List(fields.Nested(OutletLeanSchema),
+                              metadata={"description": "Each outlet's lean from its articles' wording, and how "
+                                                       "typical each article is of the outlet."})
     outlets = fields.List(fields.String(), metadata={"description": "Outlet names in first-seen order."})
     article_outlets = fields.List(fields.String(), metadata={"description": "The outlet of each article."})
     articles = fields.List(fields.Nested(AnalysisSchema), metadata={"description": "Each article's analysis."})
