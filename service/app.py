@@ -10,7 +10,7 @@ import uuid
 from flask import Flask, g, request
 
 from . import config
-from .analysis import load_resources
+from .analysis.core import LexiconDirError, load_resources
 from .errors import register_error_handlers
 
 _shared_resources = {}
@@ -28,7 +28,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     key = app.config.get("FRAMING_LEXICON_DIR")
     # Loading spaCy and the lexicons costs about a second; apps built in one process (tests, the CLI) share them.
     if key not in _shared_resources:
-        _shared_resources[key] = load_resources(key)
+        try:
+            _shared_resources[key] = load_resources(key)
+        except LexiconDirError as exc:  # a configuration mistake: one line, not a traceback
+            raise SystemExit(f"framing: {exc}") from None
     app.extensions["framing"] = _shared_resources[key]
 
     @app.before_request

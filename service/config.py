@@ -32,7 +32,9 @@ def secret_key() -> str:
     value = os.environ.get("SECRET_KEY", "").strip()
     if value:
         return value
-    log.warning("SECRET_KEY is not set: using a random key; open forms break on restart and across dynos")
+    # Said once, where it matters: gunicorn.conf.py warns when it serves forms without a key; the CLI and tests
+    # sign nothing that outlives the process.
+    log.debug("SECRET_KEY is not set: using a random key for this process")
     value = secrets.token_hex(32)
     # Later create_app calls in this process (and forked children) reuse it.
     os.environ["SECRET_KEY"] = value

@@ -19,7 +19,7 @@ from .pipeline import (MAX_MENTIONS, MAX_TARGETS, AnalysisInputError, Document, 
 from .readability import Readability
 from .sentence_bias import SentenceBias
 
-__all__ = ["AnalysisInputError", "TextTooLong", "Resources", "analyze_document", "count_tokens", "find_hits",
+__all__ = ["AnalysisInputError", "LexiconDirError", "TextTooLong", "Resources", "analyze_document", "count_tokens", "find_hits",
            "load_nlp", "load_resources", "parse_text", "NLP_MAX_LENGTH", "MAX_TARGETS", "MAX_MENTIONS"]
 
 DEFAULT_LEXICON_DIR = Path(__file__).resolve().parents[2] / "lexicons"
@@ -27,6 +27,10 @@ DEFAULT_LEXICON_DIR = Path(__file__).resolve().parents[2] / "lexicons"
 # and a batch user may send longer texts, so allow a little more than the body cap.
 NLP_MAX_LENGTH = 2_000_000
 
+
+
+class LexiconDirError(ValueError):
+    """The lexicon folder (FRAMING_LEXICON_DIR) is missing or is not a lexicon folder."""
 
 @dataclass
 class Resources:
@@ -100,6 +104,9 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
     from .target_sentiment import TargetSentiment
 
     lexicon_dir = Path(lexicon_dir or os.environ.get("FRAMING_LEXICON_DIR") or DEFAULT_LEXICON_DIR)
+    if not (lexicon_dir / "loaded_terms.tsv").is_file():
+        raise LexiconDirError(f"{lexicon_dir} is not a lexicon folder (it has no loaded_terms.tsv); point "
+                              f"FRAMING_LEXICON_DIR at the repository's lexicons/ or a copy of it")
     nlp = nlp or load_nlp()
     lexicons = load_lexicon_dir(lexicon_dir)
     vader = SentimentIntensityAnalyzer()
