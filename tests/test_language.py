@@ -42,3 +42,12 @@ def test_nothing_to_identify(text):
                                   "The regime said the crisis was over. " * 5000])
 def test_hostile_text_is_answered(text):
     assert detect_language(text)["language"] == "en"
+
+
+def test_the_fallback_detector_answers_alike(monkeypatch):
+    import service.analysis.language as language
+
+    monkeypatch.setattr(language, "_backend", language._py3langid())
+    for lang, text in SAMPLES[::3]:
+        got = detect_language(text)
+        assert got["language"] == lang and got["method"] == "py3langid 0.4.0"
