@@ -6,7 +6,7 @@ from flask import current_app
 from ..analysis import AnalysisInputError, TextTooLong, analyze_document
 from ..errors import ApiError
 from .base import TEXT_PLAIN_QUERY_FIELDS, Blueprint, accepts_text_plain
-from .schemas import AnalysisSchema, AnalyzeRequestSchema, ErrorSchema
+from .schemas import AnalysisSchema, AnalyzeRequestSchema
 
 bp = Blueprint("analyze", __name__, url_prefix="/api/v1", description="Analyse one article.")
 # The metadata a caller may attach to an article, echoed back in the answer's `meta`.
@@ -68,13 +68,7 @@ def with_meta(result: dict, args: dict) -> dict:
 @bp.arguments(AnalyzeRequestSchema, description="An article as JSON; or send text/plain with the other fields in "
                                                 "the query string.")
 @bp.response(200, AnalysisSchema, description="The analysis, every span an offset into the submitted text.")
-@bp.alt_response(400, schema=ErrorSchema, description="Malformed JSON or encoding.")
-@bp.alt_response(401, schema=ErrorSchema, description="An API key is required (FRAMING_API_KEYS) and was not given.")
-@bp.alt_response(413, schema=ErrorSchema, description="Body over FRAMING_MAX_BYTES, or the article over "
-                                                      "FRAMING_MAX_TOKENS tokens.")
-@bp.alt_response(415, schema=ErrorSchema, description="Unsupported content type.")
-@bp.alt_response(422, schema=ErrorSchema, description="Invalid fields, with a message per field.")
-@bp.alt_response(429, schema=ErrorSchema, description="Rate limit reached; retry after Retry-After seconds.")
+@bp.errors(400, 401, 413, 415, 422, 429, 503)
 @bp.doc(summary="Analyse one article",
         description="Loaded terms, actors and sentiment, editorial voice, readability and calibration, each with "
                     "character offsets into the submitted text. Send application/json, or text/plain (any charset "

@@ -99,10 +99,36 @@ class StrictParser(FlaskParser):
         return json_body()
 
 
+# What each error status means on this API, for the OpenAPI document; a view may say more for its own case.
+ERRORS = {
+    400: "Malformed JSON or encoding.",
+    401: "An API key is required (FRAMING_API_KEYS) and was not given.",
+    403: "Forbidden.",
+    404: "Not found.",
+    413: "Body over FRAMING_MAX_BYTES, or the text analysed over FRAMING_MAX_TOKENS tokens.",
+    415: "Unsupported content type.",
+    422: "Invalid fields, with a message per field.",
+    429: "Rate limit reached; retry after Retry-After seconds.",
+    503: "Busy, or the database is unavailable; retry after Retry-After seconds.",
+}
+
+
 class Blueprint(flask_smorest.Blueprint):
     """A flask-smorest Blueprint with the strict body parser."""
 
     ARGUMENTS_PARSER = StrictParser()
+
+    def errors(self, *statuses: int, described: dict[int, str] | None = None):
+        """Document the error answers of a view (the one error shape), with ERRORS' words or ``described``'s."""
+        from .schemas import ErrorSchema
+
+        def decorator(func):
+            for status in statuses:
+                text = (described or {}).get(status) or ERRORS[status]
+                func = self.alt_response(status, schema=ErrorSchema, description=text)(func)
+            return func
+
+        return decorator
 
 
 def accepts_text_plain(view):

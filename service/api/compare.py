@@ -5,7 +5,7 @@ from ..analysis.compare import compare
 from ..errors import ApiError
 from .analyze import run_analysis
 from .base import Blueprint
-from .schemas import CompareRequestSchema, ComparisonSchema, ErrorSchema, max_articles  # noqa: F401 (the form reads it)
+from .schemas import CompareRequestSchema, ComparisonSchema, max_articles  # noqa: F401 (the form reads it)
 
 bp = Blueprint("compare", __name__, url_prefix="/api/v1", description="Compare outlets' framing of one event.")
 
@@ -42,13 +42,9 @@ def run_comparison(data) -> dict:
 @bp.post("/compare")
 @bp.arguments(CompareRequestSchema)
 @bp.response(200, ComparisonSchema, description="Per-outlet scores with intervals, differences, actors, terms.")
-@bp.alt_response(400, schema=ErrorSchema, description="Malformed JSON or encoding.")
-@bp.alt_response(401, schema=ErrorSchema, description="An API key is required (FRAMING_API_KEYS) and was not given.")
-@bp.alt_response(413, schema=ErrorSchema, description="Body over FRAMING_MAX_BYTES, or the articles over "
-                                                      "FRAMING_MAX_TOKENS tokens together.")
-@bp.alt_response(415, schema=ErrorSchema, description="Unsupported content type.")
-@bp.alt_response(422, schema=ErrorSchema, description="Invalid fields or article count.")
-@bp.alt_response(429, schema=ErrorSchema, description="Rate limit reached; retry after Retry-After seconds.")
+@bp.errors(400, 401, 413, 415, 422, 429, 503, described={
+    413: "Body over FRAMING_MAX_BYTES, or the articles over FRAMING_MAX_TOKENS tokens together.",
+    422: "Invalid fields or article count."})
 @bp.doc(summary="Compare outlets' framing of one event",
         description="Analyses each article as /api/v1/analyze does, pools articles of the same outlet, and returns "
                     "each main score per outlet with 95% bootstrap intervals (resampling sentences, fixed seed) and "
