@@ -59,6 +59,9 @@ def from_env() -> dict:
         # memory:// counts per worker; a redis:// URL shares the counters across workers and dynos.
         "FRAMING_RATE_LIMIT_STORAGE": os.environ.get("FRAMING_RATE_LIMIT_STORAGE") or "memory://",
         "FRAMING_RATE_LIMITS": os.environ.get("FRAMING_RATE_LIMITS", "1").strip() not in ("0", "false", "no"),
+        # How many proxies in front of the app append to X-Forwarded-For (Heroku's router: 1). Their forwarded client
+        # address is what rate limits count; 0 (the default) believes no forwarded header.
+        "FRAMING_PROXY_HOPS": _int("FRAMING_PROXY_HOPS", 0),
         # Behind a platform router that terminates TLS: redirect plain http to https (flask-talisman).
         "FRAMING_FORCE_HTTPS": os.environ.get("FRAMING_FORCE_HTTPS", "").strip() in ("1", "true", "yes"),
         # Host names this service answers to (Flask's TRUSTED_HOSTS): others get a 400, so a forged Host header

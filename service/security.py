@@ -75,6 +75,13 @@ class _SessionCookies(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     """Register headers, CORS, CSRF, rate limits and API-key checks on ``app``."""
     app.session_interface = _SessionCookies()
+    hops = int(app.config.get("FRAMING_PROXY_HOPS") or 0)
+    if hops:
+        # Behind that many trusted proxies (Heroku's router is one), the client is the address they forwarded:
+        # rate limits count clients, not the router.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", CSRF_MAX_AGE)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("FRAMING_RATE_LIMIT_STORAGE") or "memory://")
     app.config.setdefault("RATELIMIT_ENABLED", app.config.get("FRAMING_RATE_LIMITS", True))

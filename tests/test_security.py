@@ -278,3 +278,17 @@ def test_untrusted_host_is_refused():
     assert client.get("/healthz", base_url="http://framing.example.org").status_code == 200
     resp = client.get("/healthz", base_url="http://evil.example")
     assert resp.status_code == 400 and resp.mimetype == "application/json"
+
+
+def test_rate_limits_count_the_forwarded_client_behind_a_trusted_proxy():
+    client = create_app({"TESTING": True, "FRAMING_RATE_LIMIT_API": "1 per minute",
+                         "FRAMING_PROXY_HOPS": 1}).test_client()
+    router = {"REMOTE_ADDR": "10.1.1.1"}
+    first = {"X-Forwarded-For": "203.0.113.5"}
+    assert client.get("/api/v1/lexicons", headers=first, environ_base=router).status_code == 200
+    assert client.get("/api/v1/lexicons", headers=first, environ_base=router).status_code == 429
+    # Another client behind the same router has its own count; a client cannot forge its way past the last hop.
+    other = {"X-Forwarded-For": "198.51.100.7"}
+    assert client.get("/api/v1/lexicons", headers=other, environ_base=router).status_code == 200
+    forged = {"X-Forwarded-For": "1.2.3.4, 203.0.113.5"}
+    assert client.get("/api/v1/lexicons", headers=forged, environ_base=router).status_code == 429
