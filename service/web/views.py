@@ -388,6 +388,7 @@ def to_csv(result: dict) -> str:
 # ---- highlighting ----------------------------------------------------------------------------------------------
 
 _REGION_RANK = {"chrome": 0, "speech": 1}  # removed text outranks quoted speech where both cover a piece
+_MARK_RANK = {"loaded": 0, "scare": 1, "label": 2}  # a tooltip names the loaded term first
 
 
 def highlight(text: str, regions: list, marks: list, work: list[int] | None = None) -> Markup:
@@ -440,7 +441,8 @@ def highlight(text: str, regions: list, marks: list, work: list[int] | None = No
         segment = escape(text[pos:end])
         if open_marks:
             classes = " ".join(sorted({f"hl-{m[2]}" for m in open_marks.values()}))
-            title = "\n".join(dict.fromkeys(m[3] for m in open_marks.values()))
+            ordered = sorted(open_marks.values(), key=lambda m: (_MARK_RANK.get(m[2], 9), m[0]))
+            title = "\n".join(dict.fromkeys(m[3] for m in ordered))
             out.append(Markup('<mark class="hl {}" title="{}">{}</mark>').format(classes, title, segment))
         else:
             out.append(segment)
