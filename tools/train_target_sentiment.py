@@ -316,7 +316,8 @@ def main(argv=None) -> int:
     ap.add_argument("--drop", default="", help="comma-separated feature prefixes to drop (ablation)")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--quick", action="store_true", help="cross-validate C in (0.1, 0.3) only, no class weights")
-    ap.add_argument("--C", type=float, default=None, help="skip the grid: this C, no class weights")
+    ap.add_argument("--C", type=float, default=None, help="skip the grid: this C")
+    ap.add_argument("--class-weight", choices=("none", "balanced"), default="none", help="with --C")
     args = ap.parse_args(argv)
 
     from sklearn.feature_extraction import DictVectorizer
@@ -350,7 +351,7 @@ def main(argv=None) -> int:
             f1, acc, _ = cross_validate(X, y, groups, C, cw)
             results.append({"C": C, "class_weight": cw, "macro_f1": round(f1, 4), "accuracy": round(acc, 4)})
             print(f"C={C:<5} class_weight={cw!s:<8} cv macro-F1={f1:.4f} acc={acc:.4f}", file=sys.stderr)
-    best = max(results, key=lambda r: r["macro_f1"]) if results else {"C": args.C, "class_weight": None}
+    best = max(results, key=lambda r: r["macro_f1"]) if results else {"C": args.C, "class_weight": None if args.class_weight == "none" else "balanced"}
 
     # BASIL weight and neutral band: each BASIL year scored by a model trained without it.
     weighing = []

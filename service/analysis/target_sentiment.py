@@ -12,8 +12,14 @@ Features (the same function builds them for training and scoring, so they cannot
 - valence inside the target mention itself ("the brutal dictator Maduro");
 - a sentence-level valence summary (a lexicon-only stand-in for VADER's compound score);
 - whether the target, or the loaded words, sit inside quoted speech;
+- the dependency path between the target and each opinion word within three edges, with the word's sign;
 - sparse lemma features: governing verb with the target's role, the target's modifiers, lemmas on the dependency
   path to the root and in a small window.
+
+Only words a reader may be shown build features (content words, not stop words, not inside a named entity, not in
+lexicons/not_evidence.tsv, which the model file carries): every word that moves a score is shown as its evidence,
+with its exact share of the positive-vs-negative log-odds. The label follows from the score with the model's neutral
+bands. docs/sentiment.md says how to read the result.
 """
 from __future__ import annotations
 
