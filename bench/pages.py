@@ -1,7 +1,7 @@
 """Page extraction bench: built news pages of five kinds of site, filled with articles of known text.
 
 Templates (bench/pages/*.html) imitate a WordPress blog, an Arc XP/React site with JSON-LD and a Fusion
-globalContent blob, a Next.js site with __NEXT_DATA__, a wire service and a tabloid with a "Most read" sidebar;
+globalContent blob, a Next.js site with __NEXT_DATA__, a wire service, a tabloid and an old table-layout CMS with a "Most read" sidebar;
 every one carries navigation, a cookie banner, inline scripts (dataLayer/gtag), a footer, and most carry comments,
 related-story lists and captions. They are filled at run time with article bodies of known text: the seeds' stories
 (bench/pages/truth/, chrome stripped by hand) and articles of AllSides-ABP read from /work/shared/evaldata (their
@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "bench" / "pages"
 ALLSIDES = Path("/work/shared/evaldata/allsides-abp/articles.jsonl.gz")
-TEMPLATES = ("wordpress", "arc", "nextjs", "wire", "tabloid")
+TEMPLATES = ("wordpress", "arc", "nextjs", "wire", "tabloid", "legacy")
 SHINGLE = 3  # word 3-grams: a dropped or added sentence moves F1; a changed line break does not
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -74,6 +74,9 @@ STYLES = {
                 "insert": '<div class="mol-ads-cmp"><span>ADVERTISEMENT</span></div>'
                           '<div class="related-carousel"><h3>RELATED ARTICLES</h3><ul><li><a href="/p">{other}</a>'
                           '</li><li><a href="/n">Share this article</a></li></ul></div>'},
+    # An old table-layout CMS: the whole story in one div, paragraphs separated by <br><br>.
+    "legacy": {"p": "{}<br><br>", "sub": "<b>{}</b><br><br>", "every": 5,
+               "insert": '<b>Related:</b> <a href="/rel">{other}</a><br><br>'},
 }
 
 

@@ -139,6 +139,12 @@ def test_implausible_extraction_is_not_trusted(monkeypatch):
                 "title": None, "date": None, "author": None, "url": None, "sitename": None}
     monkeypatch.setattr(extract, "_run_trafilatura", lambda raw: invented)
     raw = load("news_page.html")
+    # The readability fallback finds the article instead, and says so.
+    found = extract.find_article(raw, prepare(raw))
+    assert found is not None and found.method.startswith("readability")
+    assert "beyond salvaging" in "".join(prepare(raw).text[s:e] for s, e in found.kept)
+    # Without it, nothing is trusted: the whole text is kept.
+    monkeypatch.setattr(extract, "_run_readability", lambda raw: [])
     assert extract.find_article(raw, prepare(raw)) is None
 
 
@@ -225,8 +231,9 @@ def test_pathological_pages_finish(raw):
 
 # ---- the bench's site templates, filled with a seed story ------------------------------------------------------
 
-@pytest.mark.parametrize("template", ["wordpress", "arc", "nextjs", "wire", "tabloid"])
-def test_site_templates_filled_with_a_seed_keep_the_story(template):
+@pytest.mark.parametrize("template,floor", [("wordpress", 0.95), ("arc", 0.95), ("nextjs", 0.95), ("wire", 0.95),
+                                            ("tabloid", 0.95), ("legacy", 0.85)])
+def test_site_templates_filled_with_a_seed_keep_the_story(template, floor):
     from bench.pages import OTHER_HEADLINES, OTHER_TEASERS, PAGES as BENCH_PAGES, read_truth, render, shingle_f1, \
         truth_text
 
@@ -234,7 +241,9 @@ def test_site_templates_filled_with_a_seed_keep_the_story(template):
     raw = render(template, art, 4)
     found, text = kept_text(raw)
     assert found is not None
-    assert shingle_f1(text, truth_text(art))[2] >= 0.95
-    for chrome in OTHER_HEADLINES + OTHER_TEASERS + ["dataLayer", "cookies"]:
+    assert shingle_f1(text, truth_text(art))[2] >= floor
+    # The legacy CMS puts "Related: <headline>" lines inside the story's own div: chrome rules, not extraction.
+    headlines = OTHER_HEADLINES[1:] if template != "legacy" else []
+    for chrome in headlines + OTHER_TEASERS + ["dataLayer", "cookies", "MOST POPULAR", "Most Read"]:
         assert chrome not in text
     assert found.metadata["title"] == art["headline"]

@@ -14,7 +14,9 @@ When nothing is extracted (``find_article`` returns None) the caller keeps the w
 - the page is larger than ``MAX_PAGE_CHARS`` (bounded time and memory; the web layer caps bodies lower);
 - trafilatura fails or finds no article, or what it finds is implausible: fewer than ``MIN_KEPT_CHARS``
   non-space characters could be aligned, or less than ``MIN_ALIGNED_SHARE`` of its text was found in the page
-  (then its text is not the page's text and cannot be trusted to point at it).
+  (then its text is not the page's text and cannot be trusted to point at it) and the readability port that
+  trafilatura ships (Arc90's algorithm) does no better. That fallback is for old table-layout pages, whose
+  layout table trafilatura renders as a "| cell |" table that is no text of the page.
 
 bench/PAGES.md measures the choice of extractor and these thresholds on built pages of several kinds of site.
 """
@@ -107,24 +109,57 @@ def find_article(raw: str, prepared) -> ArticleExtraction | None:
             mapped = prepared.from_raw(body.end(), len(raw))
             start = mapped[0] if mapped else len(text)
         aligner = Aligner(text)
-        kept, aligned, total = aligner.align(paragraphs, start)
         title = doc.get("title")
-        if title and kept and not aligner.has_headline(title, paragraphs):
-            head = aligner.find_headline(title, kept[0][0], start)
-            if head is not None and not any(s <= head[0] < e for s, e in kept):
-                kept = sorted(kept + [head])
-        kept_chars = sum(_nonspace(text, s, e) for s, e in kept)
-        aligned_share = aligned / total if total else 0.0
+        method = "trafilatura"
+        kept, kept_chars, aligned_share = _place_article(aligner, paragraphs, title, start)
         if kept_chars < MIN_KEPT_CHARS or aligned_share < MIN_ALIGNED_SHARE:
-            return None
+            # trafilatura found an article but its text is not the page's (a layout table rendered as
+            # "| cell | cell |"): ask the readability port trafilatura ships, and keep its answer if it aligns.
+            fallback = _run_readability(raw)
+            if not fallback:
+                return None
+            method = "readability (trafilatura's port)"
+            kept, kept_chars, aligned_share = _place_article(aligner, fallback, title, start)
+            if kept_chars < MIN_KEPT_CHARS or aligned_share < MIN_ALIGNED_SHARE:
+                return None
         text_chars = aligner.length
         metadata = {k: doc[k] for k in _METADATA_KEYS if doc.get(k)}
-        return ArticleExtraction(kept=_merge(kept), metadata=metadata, method="trafilatura",
+        return ArticleExtraction(kept=_merge(kept), metadata=metadata, method=method,
                                  share_kept=round(kept_chars / text_chars, 4) if text_chars else 0.0,
                                  aligned_share=round(aligned_share, 4))
     except Exception:  # noqa: BLE001 - a hostile page must never fail the request; the whole text is kept
         _log.warning("article extraction failed; keeping the whole text", exc_info=True)
         return None
+
+
+def _place_article(aligner: "Aligner", paragraphs: list[str], title: str | None,
+                   start: int) -> tuple[list[tuple[int, int]], int, float]:
+    """Align paragraphs (and the headline, when they lack it); return (spans, kept non-space chars, aligned share)."""
+    kept, aligned, total = aligner.align(paragraphs, start)
+    if title and kept and not aligner.has_headline(title, paragraphs):
+        head = aligner.find_headline(title, kept[0][0], start)
+        if head is not None and not any(s <= head[0] < e for s, e in kept):
+            kept = sorted(kept + [head])
+    kept_chars = sum(_nonspace(aligner.text, s, e) for s, e in kept)
+    return kept, kept_chars, (aligned / total if total else 0.0)
+
+
+def _run_readability(raw: str) -> list[str]:
+    """Return the paragraphs trafilatura's readability port finds, rendered by text.prepare; [] on failure."""
+    try:
+        from trafilatura.readability_lxml import Document
+        from trafilatura.utils import load_html
+
+        from .text import prepare
+
+        tree = load_html(raw)
+        if tree is None:
+            return []
+        summary = Document(tree).summary()
+        return [line for line in prepare(summary).text.split("\n") if line.strip()]
+    except Exception:  # noqa: BLE001 - the fallback failing means no fallback
+        _log.warning("readability fallback failed", exc_info=True)
+        return []
 
 
 def _run_trafilatura(raw: str) -> dict | None:
