@@ -297,7 +297,6 @@ def _jsonl(tmp_path, rows):
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda p: _jsonl(p, [{"text": "Some story.", "outlet": "X"}, {"text": "Another story."}]), "no outlet label"),
     (lambda p: _jsonl(p, [{"text": "Some story.", "outlet": "  "}]), "no outlet label"),
     (lambda p: (p / "bad.jsonl").write_text("{not json\n") and p / "bad.jsonl", "not valid JSON"),
     (lambda p: (p / "bin.jsonl").write_bytes(b"\xff\xfe\x00bad") and p / "bin.jsonl", "cannot be read"),
@@ -310,8 +309,31 @@ def test_calibrate_command_rejects_bad_input(app, tmp_path, make, message):
     result = app.test_cli_runner().invoke(args=["calibrate", str(corpus), "--out", str(tmp_path / "out")])
     assert result.exit_code != 0
     assert message in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    # At most the skipped record and the one-line reason the run stopped; nothing written.
+    assert len(result.output.strip().splitlines()) <= 2
     assert not (tmp_path / "out").exists()
+
+
+def test_calibrate_skips_a_bad_line_naming_file_and_line(app, tmp_path):
+    corpus = _jsonl(tmp_path, [{"text": "Officials met in Caracas on Monday.", "outlet": "X"}, {"text": "No label."},
+                               {"text": "Talks resumed in Moscow.", "outlet": "Y"}])
+    result = app.test_cli_runner().invoke(args=["calibrate", str(corpus), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert f"skipped {corpus}:2: no outlet label" in result.output
+    assert "1 bad records skipped" in result.output
+    assert {p.name for p in (tmp_path / "out").glob("*.json")} == {"_pooled.json", "x.json", "y.json"}
+
+
+def test_calibrate_into_existing_profiles_replaces_them_and_keeps_aliases(app, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "outlets.tsv").write_text("# alias table\n", encoding="utf-8")
+    (out / "old-outlet.json").write_text(json.dumps({"format": 2, "n_articles": 3}), encoding="utf-8")
+    (out / "notes.json").write_text(json.dumps({"kept": True}), encoding="utf-8")
+    corpus = _jsonl(tmp_path, [{"text": "Officials met in Caracas on Monday.", "outlet": "X"}])
+    result = app.test_cli_runner().invoke(args=["calibrate", str(corpus), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["_pooled.json", "notes.json", "outlets.tsv", "x.json"]
 
 
 def test_read_corpus_error_names_the_file(tmp_path):

@@ -76,9 +76,19 @@ def _from_object(obj, where: str, default_id: str) -> CorpusArticle:
                          _text(obj.get("text"), where), title if isinstance(title, str) and title else None)
 
 
-def read_corpus(path: str | Path) -> list[CorpusArticle]:
-    """Read a labelled corpus (folder of .json/.txt with manifest.tsv, or a .jsonl file); raise CorpusError."""
+def read_corpus(path: str | Path, on_error: Callable[[str], None] | None = None) -> list[CorpusArticle]:
+    """Read a labelled corpus (folder of .json/.txt with manifest.tsv, or a .jsonl file); raise CorpusError.
+
+    With ``on_error``, a bad record (invalid JSON, no outlet, no text) is reported to it with its file and line and
+    skipped, so one bad line does not stop a corpus of thousands; without it, the first bad record raises.
+    """
     path = Path(path)
+
+    def bad(exc: CorpusError) -> None:
+        if on_error is None:
+            raise exc
+        on_error(str(exc))
+
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
     articles: list[CorpusArticle] = []
@@ -88,30 +98,36 @@ def read_corpus(path: str | Path) -> list[CorpusArticle]:
                 continue
             where = f"{path}:{lineno}"
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusError(f"{where}: not valid JSON ({exc.msg})") from exc
-            articles.append(_from_object(obj, where, f"{path.stem}:{lineno}"))
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise CorpusError(f"{where}: not valid JSON ({exc.msg})") from exc
+                articles.append(_from_object(obj, where, f"{path.stem}:{lineno}"))
+            except CorpusError as exc:
+                bad(exc)
     else:
         manifest = {}
         if (path / "manifest.tsv").is_file():
             rows = csv.DictReader(_read(path / "manifest.tsv").splitlines(), delimiter="\t")
             manifest = {row.get("file", ""): row for row in rows}
         for file in sorted(p for p in path.iterdir() if p.suffix in (".txt", ".json") and p.is_file()):
-            if file.suffix == ".json":
-                try:
-                    obj = json.loads(_read(file))
-                except json.JSONDecodeError as exc:
-                    raise CorpusError(f"{file}: not valid JSON ({exc.msg})") from exc
-                articles.append(_from_object(obj, str(file), file.stem))
-            else:
-                row = manifest.get(file.name)
-                if row is None:
-                    raise CorpusError(f"{file}: no outlet label (list the file with its outlet in "
-                                      f"{path / 'manifest.tsv'})")
-                title = (row.get("headline") or "").strip() or None
-                articles.append(CorpusArticle(file.stem, _label(row.get("outlet"), f"{file} (manifest.tsv)"),
-                                              _text(_read(file), str(file)), title))
+            try:
+                if file.suffix == ".json":
+                    try:
+                        obj = json.loads(_read(file))
+                    except json.JSONDecodeError as exc:
+                        raise CorpusError(f"{file}: not valid JSON ({exc.msg})") from exc
+                    articles.append(_from_object(obj, str(file), file.stem))
+                else:
+                    row = manifest.get(file.name)
+                    if row is None:
+                        raise CorpusError(f"{file}: no outlet label (list the file with its outlet in "
+                                          f"{path / 'manifest.tsv'})")
+                    title = (row.get("headline") or "").strip() or None
+                    articles.append(CorpusArticle(file.stem, _label(row.get("outlet"), f"{file} (manifest.tsv)"),
+                                                  _text(_read(file), str(file)), title))
+            except CorpusError as exc:
+                bad(exc)
     if not articles:
         raise CorpusError(f"{path}: no articles (expected .txt files with a manifest.tsv, .json files, or JSONL)")
     return articles
@@ -131,6 +147,22 @@ class _ParsedNLP:
     def __call__(self, text: str):
         doc = self._docs.pop(text, None)
         return doc if doc is not None else self._nlp(text)
+
+    def make_doc(self, text: str):
+        """Return the doc parsed ahead for ``text`` (marked as parsed), or a fresh one the pipeline will parse."""
+        doc = self._docs.pop(text, None)
+        if doc is None:
+            return self._nlp.make_doc(text)
+        doc.user_data["parsed_ahead"] = True
+        return doc
+
+    @property
+    def pipeline(self):
+        """The pipeline's components, each passing over a doc that was parsed ahead."""
+        def skip_parsed(proc):
+            return lambda doc: doc if doc.user_data.get("parsed_ahead") else proc(doc)
+
+        return [(name, skip_parsed(proc)) for name, proc in self._nlp.pipeline]
 
 
 def analyse_texts(res, items: list[tuple[str, str | None, str | None]], progress: Callable | None = None,
@@ -255,12 +287,31 @@ def dumps(profile: dict) -> str:
 
 
 def write_profiles(profiles: dict[str, dict], out_dir: str | Path) -> list[Path]:
-    """Write each profile to ``out_dir/<id>.json``; return the paths written."""
+    """Write each profile to ``out_dir/<id>.json`` and remove profiles of an earlier build that this one lacks.
+
+    Each file is written to a temporary name and renamed, so a reader never sees half a profile; files that are not
+    profiles (the alias tables, README.md) are kept. Return the paths written.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for slug, profile in sorted(profiles.items()):
         path = out_dir / f"{slug}.json"
-        path.write_text(dumps(profile), encoding="utf-8")
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(dumps(profile), encoding="utf-8")
+        tmp.replace(path)
         paths.append(path)
+    keep = {p.name for p in paths}
+    for old in out_dir.glob("*.json"):
+        if old.name not in keep and _is_profile(old):
+            old.unlink()
     return paths
+
+
+def _is_profile(path: Path) -> bool:
+    """Return True when ``path`` holds an outlet profile (a JSON object with this builder's "format" key)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "format" in data and "n_articles" in data

@@ -31,8 +31,14 @@ def calibrate_command(corpus: str | None, out_dir: str, version: str, provenance
         raise click.ClickException(f"--version {version!r}: use letters, digits, '.', '_' or '-' (at most 40)")
     if not corpus and not from_store:
         raise click.UsageError("give a CORPUS, --from-store, or both")
+    skipped = []
+
+    def report(message: str) -> None:  # a bad record names its file and line, and the rest goes on
+        skipped.append(message)
+        click.echo(f"skipped {message}", err=True)
+
     try:
-        articles = read_corpus(corpus) if corpus else []
+        articles = read_corpus(corpus, on_error=report) if corpus else []
     except CorpusError as exc:
         raise click.ClickException(str(exc)) from None
     res = current_app.extensions["framing"]
@@ -50,7 +56,7 @@ def calibrate_command(corpus: str | None, out_dir: str, version: str, provenance
         n = prof["n_articles"]
         flag = "" if n >= prof["min_articles"] else f"  (too few: percentiles need {prof['min_articles']})"
         click.echo(f"{slug}: {n} articles{flag}")
-    click.echo(f"wrote {len(paths)} profiles to {out_dir}")
+    click.echo(f"wrote {len(paths)} profiles to {out_dir}" + (f"; {len(skipped)} bad records skipped" if skipped else ""))
 
 
 def register(app: Flask) -> None:
