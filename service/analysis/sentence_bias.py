@@ -303,12 +303,13 @@ class SentenceBias:
         n = len(scores)
         bounds = [(s.start_char, s.end_char) for s in sentences]
         terms = _bucket(context.loaded, bounds)
+        text = doc.text  # Doc.text joins every token on each access: once, not once per listed term
         listed = []
         for k, (s, (p, share)) in enumerate(zip(sentences, details)):
             if p < self.threshold:
                 continue
             item = {**out_span(s.start_char, s.start_char + len(s.text.rstrip())), "score": p,
-                    "terms": [{**out_span(m.start, m.end), "term": doc.text[m.start:m.end]} for m in terms[k]]}
+                    "terms": [{**out_span(m.start, m.end), "term": text[m.start:m.end]} for m in terms[k]]}
             if share is not None:
                 item["encoder_share"] = share
             listed.append(item)
