@@ -49,7 +49,7 @@ def test_scores_are_probabilities(resources, model, text):
 def test_result_block_offsets_point_into_the_text(resources):
     text = f"{NEUTRAL}\n\n{LOADED} {NEUTRAL}"
     block = analyze_document(resources, text)["sentence_loadedness"]
-    assert set(block) == {"mean", "max", "share_above", "threshold", "sentences"}
+    assert set(block) == {"mean", "max", "share_above", "threshold", "encoder", "sentences"}
     assert 0 <= block["mean"] <= block["max"] <= 1 and 0 <= block["share_above"] <= 1
     assert block["sentences"], "the loaded sentence should be flagged"
     for s in block["sentences"]:
@@ -86,3 +86,45 @@ def test_api_returns_the_block(client):
     resp = client.post("/api/v1/analyze", json={"text": f"{NEUTRAL} {LOADED}"})
     assert resp.status_code == 200, resp.get_json()
     assert "sentence_loadedness" in resp.get_json()
+
+
+def test_listed_sentences_show_their_evidence(resources):
+    text = f"{NEUTRAL} {LOADED}"
+    block = analyze_document(resources, text)["sentence_loadedness"]
+    flagged = [s for s in block["sentences"] if text[s["start"]:s["end"]] == LOADED]
+    assert flagged
+    terms = {text[t["start"]:t["end"]].lower() for t in flagged[0]["terms"]}
+    assert {"regime", "thugs"} <= terms, terms
+    for t in flagged[0]["terms"]:
+        assert flagged[0]["start"] <= t["start"] < t["end"] <= flagged[0]["end"]
+    if block["encoder"] != "off":
+        assert 0.0 <= flagged[0]["encoder_share"] <= 1.0
+
+
+def test_default_encoder_is_the_static_model(resources):
+    assert resources.sentence_bias.describe()["encoder"] == "static"
+
+
+@pytest.mark.parametrize("kind", ["off", "static"])
+def test_encoder_setting_is_one_switch(resources, kind):
+    from service.analysis.lexicon import load_lexicon
+
+    entries = load_lexicon(ROOT / "lexicons" / "bias_cues.tsv").entries
+    model = SentenceBias.from_file(MODEL_PATH, resources.vader.lexicon, entries, encoder=kind)
+    assert model.describe()["encoder"] == kind
+    doc = resources.nlp(f"{LOADED} {NEUTRAL}")
+    loaded, neutral = model.score_sentences(doc, list(doc.sents), SentenceContext())
+    assert loaded > neutral
+
+
+def test_unknown_encoder_is_refused(resources):
+    with pytest.raises(ValueError, match="FRAMING_SENTENCE_ENCODER"):
+        SentenceBias.from_file(MODEL_PATH, resources.vader.lexicon, [], encoder="gpt")
+
+
+def test_encoder_share_is_zero_or_one_at_the_extremes(model):
+    if model.encoder is None:
+        pytest.skip("no encoder loaded")
+    ce = model.head["centre"]
+    assert model.combine(ce["lexical"], ce["encoder"] + 5)[1] == pytest.approx(1.0)
+    assert model.combine(ce["lexical"] + 5, ce["encoder"])[1] == pytest.approx(0.0)

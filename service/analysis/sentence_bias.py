@@ -222,9 +222,13 @@ class SentenceBias:
         "static" when the model has a head for it.
         """
         model = json.loads(Path(path).read_text(encoding="utf-8"))
-        kind = (encoder or os.environ.get(ENCODER_ENV) or "static").strip().lower()
+        asked = encoder or os.environ.get(ENCODER_ENV)
+        kind = (asked or "static").strip().lower()
         if kind not in ENCODER_KINDS:
             raise ValueError(f"{ENCODER_ENV}={kind!r}: expected one of {', '.join(ENCODER_KINDS)}")
+        if kind != "off" and kind not in model.get("encoders", {}) and asked:
+            raise ValueError(f"{ENCODER_ENV}={kind!r}: the sentence model has no head for it; train one with "
+                             f"tools/train_sentence_bias.py --encoders {kind}")
         if kind == "off" or kind not in model.get("encoders", {}):
             return cls(model, valences, cues)
         return cls(model, valences, cues, load_encoder(kind, Path(path).parent), kind)
