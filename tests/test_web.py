@@ -505,3 +505,24 @@ def test_csv_download_guards_full_width_formulas(web, seeds):
     rows = list(csv.reader(io.StringIO(web.post_form({**data, "format": "csv"}).get_data(as_text=True))))
     cells = [c for row in rows for c in row if "HYPERLINK" in c]
     assert cells and all(c.startswith("'") for c in cells)
+
+
+def test_the_page_around_an_extracted_article_is_folded_under_its_rule(page_post):
+    page, _, api = page_post
+    extraction = api["articles"][0]["cleaning"].get("extraction")
+    if not extraction:
+        pytest.skip("the API found no article in the page (extraction unavailable)")
+    body = article_html(page, 1)
+    folds = re.findall(r'<details class="region region-chrome region-outside"[^>]*><summary class="removed-rule">'
+                       r'([^<]*)</summary>', body)
+    assert folds and all("page around the article" in f and extraction["method"] in f for f in folds)
+    assert "the article was found in it by" in page[page.index('aria-labelledby="article-1-title"'):]
+    # What the reader sees unfolded is the article: its first paragraph, not the cookie banner.
+    unfolded = re.sub(r"<details.*?</details>", "", body, flags=re.S)
+    assert "special representative for Venezuela" in shown_text(unfolded)
+    assert "We use cookies" not in shown_text(unfolded)
+
+
+def test_a_neighbour_entry_names_the_entry_it_is_near():
+    name = source_name("neighbour:absurd:0.81")
+    assert "Hu & Liu opinion lexicon" in name and "“absurd”" in name and "0.81" in name

@@ -17,6 +17,7 @@ SOURCE_NAMES = {
     "hooper1975-factive": "Hooper 1975 factive verbs (via Recasens et al. 2013)",
     "hyland2005": "Hyland 2005 hedges (via Recasens et al. 2013)",
     "karttunen1971": "Karttunen 1971 implicative verbs",
+    "neighbour": "a Hu & Liu opinion lexicon or Recasens et al. 2013 word near a curated entry in word vectors",
     "recasens2013": "Recasens et al. 2013 bias lexicon",
     "recasens2013-report": "Recasens et al. 2013 report verbs",
     "vader": "VADER (Hutto & Gilbert 2014)",
@@ -24,7 +25,10 @@ SOURCE_NAMES = {
 
 
 def source_parts(source_id: str) -> list[tuple[str, str]]:
-    """Split a source id into (id, detail) parts: "a+b" names two sources, "id(detail)" carries a detail."""
+    """Split a source id into (id, detail) parts: "a+b" names two sources, "id(detail)" carries a detail,
+    "neighbour:<entry>:<cosine>" is one part."""
+    if source_id.startswith("neighbour:"):
+        return [("neighbour", source_id.partition(":")[2])]
     parts = []
     for part in re.split(r"\+(?![^()]*\))", source_id):  # a "+" inside a detail ("(vader +0.7)") is not a join
         base, _, detail = part.partition("(")
@@ -40,6 +44,11 @@ def source_name(source_id: str | None) -> str:
     """
     if not source_id:
         return "unknown"
+    if source_id.startswith("neighbour:"):
+        # "neighbour:<entry>:<cosine>" (lexicons/loaded_terms.tsv): joined the list as a near neighbour of <entry>.
+        _, entry, cosine = (source_id.split(":") + ["", ""])[:3]
+        return (f"a Hu & Liu opinion lexicon or Recasens et al. 2013 word near “{entry}” in word vectors"
+                + (f" (cosine {cosine})" if cosine else ""))
     names = []
     for base, detail in source_parts(source_id):
         name = SOURCE_NAMES.get(base, base)

@@ -304,7 +304,8 @@ def display_layers(text: str, analysis: dict) -> tuple[str, list, list, int]:
 
     for c in list(cleaning.get("removed") or []) + _outside_article(cleaning, len(text)):
         name = _removed_name(c)
-        add(regions, c["start"], c["end"], "chrome", f"Removed before scoring: {name}", name)
+        add(regions, c["start"], c["end"], "outside" if c.get("kind") == "outside_article" else "chrome",
+            f"Removed before scoring: {name}", name)
     for q in analysis["voice"]["quotes"]["spans"]:
         if q["kind"] in ("speech", "partial"):
             add(regions, q["start"], q["end"], "speech",
@@ -387,7 +388,7 @@ def to_csv(result: dict) -> str:
 
 # ---- highlighting ----------------------------------------------------------------------------------------------
 
-_REGION_RANK = {"chrome": 0, "speech": 1}  # removed text outranks quoted speech where both cover a piece
+_REGION_RANK = {"outside": 0, "chrome": 0, "speech": 1}  # removed text outranks quoted speech
 _MARK_RANK = {"loaded": 0, "scare": 1, "label": 2}  # a tooltip names the loaded term first
 
 
@@ -455,19 +456,20 @@ def highlight(text: str, regions: list, marks: list, work: list[int] | None = No
 
 
 def _folded(region: tuple) -> bool:
-    return region[2] == "chrome" and region[1] - region[0] > FOLD_CHARS
+    """Return True when a region is shown folded: the page around an article, or a long removal."""
+    return region[2] == "outside" or (region[2] == "chrome" and region[1] - region[0] > FOLD_CHARS)
 
 
 def _open_region(region: tuple, text: str) -> Markup:
     """Return the opening markup of a region: removed text shows its rule in plain words, long removals fold."""
     start, end, kind, title, name = region
-    if kind != "chrome":
+    if kind not in ("chrome", "outside"):
         return Markup('<span class="region region-{}" title="{}">').format(kind, title)
     if _folded(region):
         words = len(text[start:end].split())
-        return Markup('<details class="region region-chrome" title="{}"><summary class="removed-rule">'
+        return Markup('<details class="region region-chrome region-{}" title="{}"><summary class="removed-rule">'
                       'Removed before scoring: {} ({} word{})</summary>').format(
-            title, name, words, "" if words == 1 else "s")
+            kind, title, name, words, "" if words == 1 else "s")
     return Markup('<span class="region region-chrome" title="{}"><span class="removed-rule">Removed: {}</span>'
                   ).format(title, name)
 
