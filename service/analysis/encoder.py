@@ -111,7 +111,7 @@ class WordPiece:
                     break
                 ids.append(found)
                 start = end
-        if len(self._cache) < 200_000:  # bounded: a hostile text cannot grow it without limit
+        if len(self._cache) < 50_000:  # bounded (a few MB): a hostile text cannot grow it without limit
             self._cache[word] = ids
         return ids
 
