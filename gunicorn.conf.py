@@ -98,6 +98,27 @@ if not os.environ.get("SECRET_KEY"):
         "SECRET_KEY is not set: using a random key for this server; open forms break on restart")
 
 
+def _limit_malloc_arenas():
+    """Cap glibc's malloc arenas (like MALLOC_ARENA_MAX) in the master, so forked workers inherit the cap.
+
+    glibc gives threads their own arenas (up to 8 per core); a threaded worker whose analyses run on a different
+    thread each time spreads its garbage over all of them and keeps more memory (bench/LOAD.md, "Memory").
+    """
+    value = os.environ.get("FRAMING_MALLOC_ARENA_MAX", "")
+    if not value.isdigit() or int(value) <= 0:
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-8, int(value))  # M_ARENA_MAX
+    except (OSError, AttributeError):  # not glibc: nothing to cap
+        pass
+
+
+_limit_malloc_arenas()
+
+
 def pre_fork(server, worker):
     """Move the preloaded objects out of the garbage collector's reach so workers don't copy their pages."""
     gc.freeze()

@@ -281,7 +281,12 @@ def part_memory(args) -> dict:
     out = {}
     bodies = mixed_bodies(args.memory_requests)
     variants = {"no_recycling": {"GUNICORN_MAX_REQUESTS": "0"}, "shipped": {},
-                "memory_zones": {"GUNICORN_MAX_REQUESTS": "0", "FRAMING_MEMORY_ZONES": "1"}}
+                "memory_zones": {"GUNICORN_MAX_REQUESTS": "0", "FRAMING_MEMORY_ZONES": "1"},
+                # Recycling sooner than shipped, to see its effect within a short run.
+                "recycle_100": {"GUNICORN_MAX_REQUESTS": "100", "GUNICORN_MAX_REQUESTS_JITTER": "20"},
+                "arenas_2": {"GUNICORN_MAX_REQUESTS": "0", "FRAMING_MALLOC_ARENA_MAX": "2"},
+                "zones_arenas_2": {"GUNICORN_MAX_REQUESTS": "0", "FRAMING_MEMORY_ZONES": "1",
+                                   "FRAMING_MALLOC_ARENA_MAX": "2"}}
     for name, env in variants.items():
         if name not in args.memory_variants.split(","):
             continue
@@ -333,7 +338,8 @@ def main() -> int:
     report["workers"] = args.workers
     parts = {"startup": part_startup, "overload": part_overload, "memory": part_memory}
     for name in args.parts.split(","):
-        report[name] = parts[name](args)
+        result = parts[name](args)
+        report[name] = {**report.get(name, {}), **result} if name == "memory" else result
         OUT.write_text(json.dumps(report, indent=2))
         print(json.dumps({name: report[name]}, indent=1)[:6000])
     print(f"wrote {OUT.relative_to(ROOT)}")
