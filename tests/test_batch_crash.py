@@ -21,8 +21,8 @@ import pytest
 from .server_utils import HANG_GUARD
 
 ROOT = Path(__file__).resolve().parents[1]
-RECORDS = 14
-KILLS = 6
+RECORDS = 10
+KILLS = 4
 
 
 def batch_command(src: Path, out: Path, workers: int) -> list[str]:
