@@ -108,6 +108,9 @@ def phone_check(driver, name):
         assert box.rect["x"] + box.rect["width"] <= PHONE_WIDTH + 1
     driver.execute_script("window.scrollTo(0, document.getElementById('scores').offsetTop)")
     driver.save_screenshot(str(screenshot_path(f"{name}_scores")))
+    if driver.find_elements(By.ID, "actors"):
+        driver.execute_script("window.scrollTo(0, document.getElementById('actors').offsetTop)")
+        driver.save_screenshot(str(screenshot_path(f"{name}_actors")))
     driver.execute_script("window.scrollTo(0, document.getElementById('texts').offsetTop)")
     driver.save_screenshot(str(screenshot_path(f"{name}_texts")))
     screenshot(driver, name)
