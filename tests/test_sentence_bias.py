@@ -128,3 +128,11 @@ def test_encoder_share_is_zero_or_one_at_the_extremes(model):
     ce = model.head["centre"]
     assert model.combine(ce["lexical"], ce["encoder"] + 5)[1] == pytest.approx(1.0)
     assert model.combine(ce["lexical"] + 5, ce["encoder"])[1] == pytest.approx(0.0)
+
+
+def test_an_encoder_without_a_head_is_refused_not_ignored(resources):
+    heads = json.loads(MODEL_PATH.read_text(encoding="utf-8")).get("encoders", {})
+    if "minilm" in heads:
+        pytest.skip("the shipped model has a minilm head")
+    with pytest.raises(ValueError, match="no head"):
+        SentenceBias.from_file(MODEL_PATH, resources.vader.lexicon, [], encoder="minilm")
