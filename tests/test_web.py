@@ -526,3 +526,19 @@ def test_the_page_around_an_extracted_article_is_folded_under_its_rule(page_post
 def test_a_neighbour_entry_names_the_entry_it_is_near():
     name = source_name("neighbour:absurd:0.81")
     assert "Hu & Liu opinion lexicon" in name and "“absurd”" in name and "0.81" in name
+
+
+def test_marks_beyond_the_cap_are_counted_not_drawn():
+    n = views.MAX_MARKS + 700
+    text = "chaos " * n
+    hits = [{"start": 6 * k, "end": 6 * k + 5, "entry": "chaos", "category": "emotive_intensifier",
+             "source": "bingliu", "in_quote": False} for k in range(n)]
+    analysis = {"stats": {"words": n, "sentences": 1}, "notes": [], "cleaning": {"removed": []},
+                "voice": {"quotes": {"spans": []}, "scare_quotes": {"hits": []}},
+                "loaded_terms": {"hits": hits}, "actors": []}
+    work = [0]
+    view = views.article_view(0, text, "A", analysis, work)
+    assert view["marks_dropped"] == 700
+    assert str(view["html"]).count("<mark") == views.MAX_MARKS
+    assert "Hu &amp; Liu opinion lexicon" in str(view["html"]) and "bingliu" not in str(view["html"])
+    assert work[0] <= 4 * (2 * views.MAX_DEPTH + 2) * views.MAX_MARKS
