@@ -65,3 +65,26 @@ def test_compare_names_the_duplicates_and_marks_nothing_clear_between_them():
     assert "same text" in out["warnings"][0]["text"]
     diff = out["metrics"]["loaded_density"]["differences"][0]
     assert diff["difference"] > 0 and diff["clear"] is False
+
+
+def test_saved_pages_are_compared_by_their_stories():
+    from bench.pages import PAGES, read_truth, render
+    from service.analysis.compare import duplicate_warnings, group_outlets
+    from service.analysis.extract import find_article
+    from service.analysis.text import prepare
+
+    def as_result(raw: str, outlet: str) -> dict:
+        prep = prepare(raw)
+        kept = [dict(zip(("start", "end"), prep.to_raw(s, e))) for s, e in find_article(raw, prep).kept]
+        return {"outlet": outlet, "cleaning": {"extraction": {"kept": kept}}}
+
+    story = read_truth(PAGES / "truth" / "seed_004.txt")
+    # One wire story saved from two outlets' sites (different templates): the stories are one text.
+    same = [render("wordpress", story, 1), render("tabloid", story, 2)]
+    results = [as_result(same[0], "Outlet A"), as_result(same[1], "Outlet B")]
+    warned = duplicate_warnings(results, same, group_outlets(results), {}, [])
+    assert [w["articles"] for w in warned] == [[0, 1]] and warned[0]["similarity"] >= 0.9
+    # Two different stories saved from one site share its template, not their text.
+    other = [render("wordpress", read_truth(PAGES / "truth" / f"seed_00{k}.txt"), k) for k in (1, 2)]
+    results = [as_result(other[0], "Outlet A"), as_result(other[1], "Outlet B")]
+    assert duplicate_warnings(results, other, group_outlets(results), {}, []) == []

@@ -701,7 +701,12 @@ def duplicate_warnings(results: list[dict], texts: list[str], groups: list[_Outl
 
     outlet_of = {i: g.name for g in groups for i in g.articles}
     warnings, tied = [], set()
-    for d in near_duplicates(texts):
+    # Compare the stories, not the pages: two articles saved from one site share its whole template.
+    stories = []
+    for result, text in zip(results, texts):
+        kept = (_get(result, "cleaning", "extraction") or {}).get("kept")
+        stories.append("\n".join(text[k["start"]:k["end"]] for k in kept) if kept else text)
+    for d in near_duplicates(stories):
         a, b = outlet_of[d["a"]], outlet_of[d["b"]]
         where = "under two outlets" if a != b else "twice"
         warnings.append({"kind": f"{d['kind']}_duplicate", "articles": [d["a"], d["b"]], "outlets": [a, b],

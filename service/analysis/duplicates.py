@@ -5,8 +5,9 @@ documents": w-shingles of words, resemblance = Jaccard of the shingle sets), has
 ``NUM_PERM`` hash functions, so memory per text is fixed and time is linear in total length. Candidate pairs are
 found by locality-sensitive hashing over ``BANDS`` bands of ``ROWS`` rows (Leskovec, Rajaraman & Ullman, "Mining of
 Massive Datasets", ch. 3.4): pairs sharing a band are checked by their MinHash estimate. Texts are compared on
-their words only (case, punctuation and markup-free spacing ignored), so a re-posted story with a new headline or
-byline still counts as near.
+their words only (case, punctuation and spacing ignored; HTML read as its text by ``text.prepare``), so a
+re-posted story with a new headline or byline still counts as near. compare() passes each article's story (the
+spans extraction kept), not the page: two stories saved from one site share its whole template.
 
 ``kind`` is "exact" when the word sequences are identical, "near" when the estimated Jaccard similarity of their
 shingle sets reaches ``threshold``.
@@ -18,6 +19,8 @@ import re
 
 import numpy as np
 
+from .text import prepare
+
 SHINGLE = 5  # Broder et al. 1997 used w = 10 for the web; news paragraphs are shorter, 5 keeps short wires apart
 NUM_PERM = 128  # standard error of the Jaccard estimate is about sqrt(J(1-J)/128) <= 0.044
 BANDS, ROWS = 32, 4  # LSH: a pair with Jaccard s is a candidate with probability 1-(1-s^4)^32: 0.96 at 0.5
@@ -26,7 +29,6 @@ BANDS, ROWS = 32, 4  # LSH: a pair with Jaccard s is a candidate with probabilit
 DEFAULT_THRESHOLD = 0.5
 _MERSENNE = (1 << 61) - 1
 _WORD = re.compile(r"\w+", re.UNICODE)
-_TAG = re.compile(r"<[^<>]{0,2000}>")
 
 _rng = np.random.default_rng(19970401)  # fixed: the same texts give the same answer in every process
 _A = _rng.integers(1, _MERSENNE, size=NUM_PERM, dtype=np.uint64)
@@ -34,7 +36,8 @@ _B = _rng.integers(0, _MERSENNE, size=NUM_PERM, dtype=np.uint64)
 
 
 def _words(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(_TAG.sub(" ", text))]
+    # HTML is read as its text (tags, scripts and styles dropped) by the same renderer the analysis uses.
+    return [w.casefold() for w in _WORD.findall(prepare(text).text)]
 
 
 def _shingle_hashes(words: list[str]) -> np.ndarray:
