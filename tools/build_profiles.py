@@ -156,7 +156,7 @@ def _sample_key(article_id: str) -> str:
     return hashlib.sha1(article_id.encode("utf-8")).hexdigest()
 
 
-def corpus_articles(evaldata: Path, table: OutletTable, per_outlet: int = ARTICLES_PER_OUTLET):
+def corpus_articles(evaldata: Path, table: OutletTable, per_outlet: int = ARTICLES_PER_OUTLET, only=None):
     """Return (articles, analyse) : every profiled article as ProfileArticle, and which of them the core analyses.
 
     AllSides outlets with >= MIN_PROFILE_ARTICLES articles, every BASIL article and every seed; the core analyses
@@ -169,11 +169,13 @@ def corpus_articles(evaldata: Path, table: OutletTable, per_outlet: int = ARTICL
     out = []
     for a in arts:
         oid = groups[a.source]
-        if per[oid] >= MIN_PROFILE_ARTICLES:
+        if per[oid] >= MIN_PROFILE_ARTICLES and (not only or oid in only):
             out.append(ProfileArticle(f"allsides:{a.id}", oid, train_lean.article_text(a), "allsides", a.year,
                                       leans[oid]))
     for b in load_basil(evaldata):
         oid = table.resolve_id(OUTLETS[b.outlet])
+        if only and oid not in only:
+            continue
         out.append(ProfileArticle(f"basil:{b.path}", oid, b.text, "basil", b.year, leans.get(oid)))
     seeds = set()
     for c in load_seeds():
@@ -236,12 +238,12 @@ def article_words(text: str, strip) -> list[tuple[str, int, int]]:
     return [w for w in words if len(w[0]) >= 2]
 
 
-def build(evaldata: Path, version: str, workers: int, per_outlet: int, lean_path: Path = LEAN_MODEL):
+def build(evaldata: Path, version: str, workers: int, per_outlet: int, lean_path: Path = LEAN_MODEL, only=None):
     """Return {profile id: profile} for every outlet and the balanced ``_pooled`` reference."""
     from service.analysis import load_resources
 
     table = OutletTable.from_dir(ROOT / "lexicons" / "outlets")
-    arts, chosen, leans = corpus_articles(evaldata, table, per_outlet)
+    arts, chosen, leans = corpus_articles(evaldata, table, per_outlet, only)
     res = load_resources()
     print(f"{len(arts)} articles of {len({a.outlet for a in arts})} outlets; analysing {len(chosen)}",
           file=sys.stderr, flush=True)
@@ -374,13 +376,15 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="processes running the core (default 2)")
     ap.add_argument("--per-outlet", type=int, default=ARTICLES_PER_OUTLET,
                     help=f"articles per outlet analysed by the core (default {ARTICLES_PER_OUTLET})")
+    ap.add_argument("--outlets", nargs="*", default=None,
+                    help="only these outlet ids (and the seeds): a quick check of the builder, not a shipped set")
     ap.add_argument("--fit-weights", action="store_true", help="fit the index weights on BASIL 2010-2012")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
 
     if not args.fit_weights or not args.no_write:
         t0 = time.time()
-        profiles = build(args.evaldata, args.version, args.workers, args.per_outlet)
+        profiles = build(args.evaldata, args.version, args.workers, args.per_outlet, only=set(args.outlets or ()))
         for slug, prof in sorted(profiles.items()):
             lean = prof.get("lean") or {}
             print(f"{slug:28s} {prof['n_articles']:5d} articles, {prof.get('analysed_articles', prof['n_articles']):3d}"
