@@ -1,7 +1,8 @@
 """Security for the web layer, from the extensions Flask users know, plus the few checks they do not make.
 
 - Headers (flask-talisman): a CSP with no inline script (the form uses inline SVG only), nosniff, no framing, no
-  referrer, a permissions policy; HSTS over https; FRAMING_FORCE_HTTPS redirects plain http.
+  referrer to other sites (same-origin: under no-referrer, browsers send "Origin: null" on the form's own POSTs), a
+  permissions policy; HSTS over https; FRAMING_FORCE_HTTPS redirects plain http.
 - CORS (flask-cors): origins in FRAMING_CORS_ORIGINS (exact match, or "*") may call the API and /healthz from a
   browser; preflights need no key.
 - CSRF (Flask-WTF): POSTs to the form carry a token tied to the signed session cookie, so the client can neither
@@ -92,7 +93,7 @@ def init_app(app: Flask) -> None:
     app.extensions["framing_limiter"] = limiter
     app.before_request(_check_api_key)
     Talisman(app, force_https=bool(app.config.get("FRAMING_FORCE_HTTPS")), frame_options="DENY",
-             content_security_policy=CSP, referrer_policy="no-referrer", permissions_policy=PERMISSIONS,
+             content_security_policy=CSP, referrer_policy="same-origin", permissions_policy=PERMISSIONS,
              session_cookie_secure=False, strict_transport_security=True,
              strict_transport_security_include_subdomains=False)
     origins = app.config.get("FRAMING_CORS_ORIGINS") or []

@@ -20,6 +20,15 @@ def resources():
     return current_app.extensions["framing"]
 
 
+def analyze_args(res, args: dict, max_tokens: int | None = None) -> dict:
+    """Analyse validated request fields with the core and echo the caller's metadata: what the API, the form and
+    the batch command all return for one article. Raises the core's AnalysisInputError (TextTooLong included)."""
+    result = analyze_document(res, args["text"], title=args.get("title"), outlet=args.get("outlet"),
+                              targets=args.get("targets"), max_tokens=max_tokens,
+                              include_text=bool(args.get("include_text")), language=args.get("language"))
+    return with_meta(result, args)
+
+
 def run_analysis(args: dict, field_prefix: str = "", max_tokens: int | None = None) -> dict:
     """Call the core on validated request fields; a target that does not fit is a 422, a text too long a 413.
 
@@ -28,24 +37,13 @@ def run_analysis(args: dict, field_prefix: str = "", max_tokens: int | None = No
     """
     limit = current_app.config.get("FRAMING_MAX_TOKENS") if max_tokens is None else max_tokens
     try:
-        result = analyze_document(resources(), args["text"], title=args.get("title"), outlet=args.get("outlet"),
-                                  targets=args.get("targets"), max_tokens=limit, **_extra_args(args))
+        return analyze_args(resources(), args, max_tokens=limit)
     except TextTooLong as exc:
         message = (f"The article holds {exc.tokens} tokens once page furniture is removed; one request may hold "
                    f"{exc.limit} (FRAMING_MAX_TOKENS). Split it, or use the batch command.")
         raise ApiError(413, "text_too_long", message, {field_prefix + exc.field: [message]}) from exc
     except AnalysisInputError as exc:
         raise ApiError(422, "validation_error", str(exc), {field_prefix + exc.field: [str(exc)]}) from exc
-    return with_meta(result, args)
-
-
-def _extra_args(args: dict) -> dict:
-    """Pass the core the options it knows (older cores take fewer keyword arguments)."""
-    import inspect
-
-    accepted = inspect.signature(analyze_document).parameters
-    extra = {"include_text": args.get("include_text", False), "language": args.get("language")}
-    return {k: v for k, v in extra.items() if k in accepted and v not in (None, False)}
 
 
 def with_meta(result: dict, args: dict) -> dict:

@@ -34,7 +34,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from marshmallow import EXCLUDE, ValidationError
 
-from ..analysis import AnalysisInputError, analyze_document, load_resources
+from ..analysis import AnalysisInputError, load_resources
+from ..api.analyze import analyze_args
 from ..api.schemas import AnalysisSchema, AnalyzeRequestSchema
 
 # Tasks kept in flight per worker: enough that a worker never waits for the parent, few enough that a huge input
@@ -100,9 +101,7 @@ def score_record(record: dict, resources=None) -> dict:
     except ValidationError as exc:
         return {"error": "invalid fields: " + json.dumps(exc.messages, sort_keys=True, ensure_ascii=False)}
     try:
-        result = analyze_document(res, args["text"], title=args.get("title"), outlet=args.get("outlet"),
-                                  targets=args.get("targets"))
-        return {"result": result_schema.dump(result)}
+        return {"result": result_schema.dump(analyze_args(res, args))}
     except AnalysisInputError as exc:
         return {"error": f"invalid fields: {exc.field}: {exc}"}
     except Exception as exc:  # noqa: BLE001 - one bad record must not stop a run of a hundred thousand
