@@ -71,7 +71,8 @@ LICENSES = {"allsides": "Article-Bias-Prediction (Baly et al. 2020): repository 
             "basil": "BASIL (Fan et al. 2019): no licence stated, research use; derived statistics and offsets only",
             "seeds": "project seed articles (seeds/manifest.tsv)"}
 PROVENANCE = ("AllSides-labelled articles of Article-Bias-Prediction (Baly, Da San Martino, Glass & Nakov, EMNLP "
-              "2020; outlets with >= 30 articles, at most 24 per outlet analysed by the core, all for lexicons), "
+              "2020; outlets with >= 30 articles, at most {per_outlet} per outlet analysed by the core, all for "
+              "lexicons), "
               "BASIL 2010-2014 (Fan et al., EMNLP 2019) and the project's seed articles; derived statistics and "
               "(article id, start, end) offsets only, never text; built by tools/build_profiles.py")
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
@@ -283,7 +284,7 @@ def build(evaldata: Path, version: str, workers: int, per_outlet: int, lean_path
     heldout = (model.meta.get("heldout_outlets") if model else None) or {}
     weights_all = balanced_weights([arts[k].outlet for k in chosen], leans_all)
     common = {"format": PROFILE_FORMAT, "version": version, "lexicon_version": getattr(res, "version", ""),
-              "min_articles": MIN_ARTICLES, "provenance": PROVENANCE}
+              "min_articles": MIN_ARTICLES, "provenance": PROVENANCE.format(per_outlet=per_outlet)}
     vocab_method = (f"log-odds ratio vs the balanced reference, informative Dirichlet prior a0={LEXICON_PRIOR:g} "
                     f"shaped like the reference (Monroe, Colaresi & Quinn 2008); top {LEXICON_TOP_K} with "
                     f"z >= {LEXICON_Z_MIN} in >= {LEXICON_MIN_ARTICLES} of the outlet's articles and >= "
