@@ -1,11 +1,13 @@
 """Every analysis step does work linear in its input (issue 12), counted, never timed.
 
-Work is the number of Python trace events (calls and lines executed, sys.settrace) inside each step: deterministic
-for a given input, whatever the machine's speed or load. Each input pattern is analysed at sizes n, 2n and 4n; for
+Work is the number of Python trace events (calls and lines executed, sys.settrace) plus profile events (calls into
+C functions and into spaCy's Cython code, which is compiled with profiling hooks: a walk over a Doc's tokens shows
+up as one event per token; sys.setprofile) inside each step: deterministic for a given input, whatever the
+machine's speed or load. Each input pattern is analysed at sizes n, 2n and 4n; for
 linear work the growth from 2n to 4n is twice the growth from n to 2n (fixed costs cancel in the differences),
 for quadratic work four times. A step passes below 2.6, which leaves room for n log n sorting and rounding.
-Work done in compiled code (spaCy's Cython, the regex engine) is not counted here: tests/test_pathological.py covers
-the tokenizer and the markup regex, and the token counts below are the parse's own measure.
+Work inside the regex engine and spaCy's neural network is not counted here: tests/test_pathological.py covers the
+tokenizer and the markup regex, and the token counts below are the parse's own measure.
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ STORY = ('Opposition leader Juan Guaido said on Monday that "the regime will fal
 # name -> (unit text repeated n times, n, targets)
 PATTERNS = {
     "story": (STORY, 4, ["Maduro", "Nicolas Maduro"]),
+    # Sentences the loadedness model lists, each with its loaded terms (once read Doc.text per term: quadratic).
+    "loaded_sentences": ("The brutal regime slammed the radical socialist dictator's sham crackdown. ", 20, None),
     "one_name_many_times": ("Maduro ", 300, ["Maduro Maduro", "Maduro", "Nicolas Maduro"]),
     "names_in_sentences": ("Maduro met Putin. ", 150, ["Maduro"]),
     "many_quotes": ('"a" ', 300, None),
@@ -46,13 +50,18 @@ def step_work(resources, text: str, targets) -> dict[str, int]:
         counts[current[0]] += 1
         return local
 
+    def profiler(frame, event, arg):
+        counts[current[0]] += 1
+
     d = Document(resources, text, targets=targets, outlet="The Moscow Times")
     for name, step in STEPS:
         current[0] = name
         sys.settrace(tracer)
+        sys.setprofile(profiler)
         try:
             step(d)
         finally:
+            sys.setprofile(None)
             sys.settrace(None)
     return dict(counts)
 
