@@ -40,6 +40,8 @@ bench: setup-dev
 	$(BIN)/python bench/basil_lexicon.py
 	$(BIN)/python bench/calibration.py
 	$(BIN)/python bench/basil_actors.py
+	bash tools/ensure_postgres.sh
+	$(BIN)/python bench/store.py
 
 ## Accuracy of the bias scores beside simple baselines on the dev data: writes bench/ACCURACY.md (issue 14).
 bench-accuracy: setup-dev

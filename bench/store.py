@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -77,32 +78,46 @@ def post_cost(url: str, articles, pairs: int) -> dict:
             "ratio_of_medians": round(mp / ma, 3), "median_pair_ratio": round(statistics.median(ratios), 3)}
 
 
-def comparison_times(url: str, analysed) -> dict:
-    """Time the stored comparison at each size (median of COMPARE_RUNS), and compare() alone on the same data."""
-    app = create_app({"TESTING": True, "DATABASE_URL": url})
-    client = app.test_client()
-    st = get_store(app)
-    upgrade(st.engine)
+def event_items(analysed, n: int) -> list[tuple[str, str, dict]]:
+    """Return n (text, outlet, result) items; past the corpus, articles repeat with a line added (a new hash)."""
+    out = []
+    for k in range(n):
+        a, result = analysed[k % len(analysed)]
+        text = a.text if k < len(analysed) else f"{a.text}\n\nCopy {k}."
+        out.append((text, a.outlet_name, result))
+    return out
+
+
+def comparison_times(new_url, analysed) -> dict:
+    """Time the stored comparison at each size (median of COMPARE_RUNS), and compare() alone on the same data.
+
+    Each size gets a database of its own (``new_url()``), since its articles repeat the smaller sizes' ones.
+    """
     out = {}
     for n in SIZES:
+        app = create_app({"TESTING": True, "DATABASE_URL": new_url()})
+        client = app.test_client()
+        st = get_store(app)
+        upgrade(st.engine)
         key = f"bench-{n}"
-        for k, (a, result) in enumerate(analysed[:n]):
-            repo.add_article(st, repo.NewArticle(text=a.text, outlet=a.outlet_name, url=f"https://bench/{n}/{k}",
+        items = event_items(analysed, n)
+        for k, (text, outlet, result) in enumerate(items):
+            repo.add_article(st, repo.NewArticle(text=text, outlet=outlet, url=f"https://bench/{n}/{k}",
                                                  event_key=key), result)
         ev = repo.resolve_event(st, key)
+        assert repo.event_summary(st, ev.id)["articles"] == n
         http, core = [], []
         for _ in range(COMPARE_RUNS):
             t = time.perf_counter()
             call(client, "get", f"/api/v1/events/{ev.id}/comparison")
             http.append(time.perf_counter() - t)
             t = time.perf_counter()
-            compare([r for _, r in analysed[:n]], [a.text for a, _ in analysed[:n]],
-                    [a.outlet_name for a, _ in analysed[:n]])
+            compare([r for _, _, r in items], [t_ for t_, _, _ in items], [o for _, o, _ in items])
             core.append(time.perf_counter() - t)
         out[n] = {"endpoint_median_s": round(statistics.median(http), 3),
                   "compare_only_median_s": round(statistics.median(core), 3),
-                  "words": sum(r["stats"]["words"] for _, r in analysed[:n])}
-    st.dispose()
+                  "words": sum(r["stats"]["words"] for _, _, r in items)}
+        st.dispose()
     return out
 
 
@@ -138,16 +153,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pairs", type=int, default=20)
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "store.json"))
+    parser.add_argument("--parts", default="post,comparison,size",
+                        help="Comma-separated parts to run; the others are kept from an earlier --out.")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
 
     basil = load_basil()
     app = create_app({"TESTING": True})
     res = app.extensions["framing"]
     from service.analysis import analyze_document
 
-    t = time.perf_counter()
-    analysed = [(a, analyze_document(res, a.text, outlet=a.outlet_name)) for a in basil[:max(SIZES)]]
-    print(f"analysed {len(analysed)} BASIL articles in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    # The analyses are cached in bench/out (gitignored: derived from research-use text) for reruns.
+    cache = ROOT / "bench" / "out" / f"store_analyses_{res.version}.json"
+    if cache.exists():
+        results = json.loads(cache.read_text())
+    else:
+        t = time.perf_counter()
+        results = [analyze_document(res, a.text, outlet=a.outlet_name) for a in basil]
+        print(f"analysed {len(results)} BASIL articles in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(results))
+    analysed = list(zip(basil, results))
 
     from tests.postgres import BINDIR, Cluster
 
@@ -155,19 +181,28 @@ def main() -> None:
     cluster.init()
     cluster.start()
     tmp = Path(tempfile.mkdtemp(prefix="framing-bench-"))
-    report = {"articles": "BASIL 2010-2014, first 200 by year and file", "post_cost": {}, "comparison": {},
-              "db_size_per_1000": {}}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the cluster is removed when the bench is stopped
+    earlier = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {}
+    report = {"articles": f"BASIL 2010-2014 ({len(analysed)} articles; beyond that, repeated with a line added)",
+              "lexicon_version": res.version, "post_cost": earlier.get("post_cost", {}),
+              "comparison": earlier.get("comparison", {}), "db_size_per_1000": earlier.get("db_size_per_1000", {})}
+    counter = iter(range(10**6))
     try:
-        report["post_cost"]["sqlite"] = post_cost(f"sqlite:///{tmp / 'post.db'}", basil, args.pairs)
-        report["post_cost"]["postgresql"] = post_cost(cluster.url(cluster.create_database()), basil, args.pairs)
-        print(json.dumps(report["post_cost"]), file=sys.stderr)
-        report["comparison"]["sqlite"] = comparison_times(f"sqlite:///{tmp / 'cmp.db'}", analysed)
-        report["comparison"]["postgresql"] = comparison_times(cluster.url(cluster.create_database()), analysed)
-        print(json.dumps(report["comparison"]), file=sys.stderr)
-        report["db_size_per_1000"]["sqlite"] = db_size(
-            lambda keep: (f"sqlite:///{tmp / f'size-{keep}.db'}", sqlite_measure), analysed)
-        report["db_size_per_1000"]["postgresql"] = db_size(
-            lambda keep: (cluster.url(cluster.create_database()), pg_measure), analysed)
+        if "post" in parts:
+            report["post_cost"]["sqlite"] = post_cost(f"sqlite:///{tmp / 'post.db'}", basil, args.pairs)
+            report["post_cost"]["postgresql"] = post_cost(cluster.url(cluster.create_database()), basil, args.pairs)
+            print(json.dumps(report["post_cost"]), file=sys.stderr)
+        if "comparison" in parts:
+            report["comparison"]["sqlite"] = comparison_times(lambda: f"sqlite:///{tmp / f'cmp{next(counter)}.db'}",
+                                                              analysed)
+            report["comparison"]["postgresql"] = comparison_times(lambda: cluster.url(cluster.create_database()),
+                                                                  analysed)
+            print(json.dumps(report["comparison"]), file=sys.stderr)
+        if "size" in parts:
+            report["db_size_per_1000"]["sqlite"] = db_size(
+                lambda keep: (f"sqlite:///{tmp / f'size-{keep}.db'}", sqlite_measure), analysed)
+            report["db_size_per_1000"]["postgresql"] = db_size(
+                lambda keep: (cluster.url(cluster.create_database()), pg_measure), analysed)
         report["mean_words_per_article"] = round(statistics.mean(r["stats"]["words"] for _, r in analysed), 1)
         report["mean_analysis_json_bytes"] = round(statistics.mean(len(json.dumps(r)) for _, r in analysed))
         report["mean_text_bytes"] = round(statistics.mean(len(a.text.encode()) for a, _ in analysed))

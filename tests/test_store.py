@@ -304,3 +304,21 @@ def test_no_committed_row_is_lost_when_the_writer_is_killed(store, db_url, analy
     # The store goes on after the kill.
     art, created = repo.add_article(store, new_article(analysed[4][0]), analysed[4][1])
     assert created
+
+
+def test_an_unchanged_event_is_compared_once(store, analysed, monkeypatch):
+    import service.store.comparison as comparison
+
+    calls = []
+    real = comparison.compare
+    monkeypatch.setattr(comparison, "compare", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for row, result in (analysed[0], analysed[3]):
+        repo.add_article(store, new_article(row, event_key="cached"), result)
+    ev = repo.resolve_event(store, "cached")
+    first = compare_event(store, ev.id)
+    assert compare_event(store, ev.id) == first and len(calls) == 1
+    repo.add_article(store, new_article(analysed[4][0], event_key="cached"), analysed[4][1])  # the event changed
+    third = compare_event(store, ev.id)
+    assert len(calls) == 2 and len(third["articles"]) == 3
+    repo.delete_article(store, third["articles"][0]["id"])
+    assert len(compare_event(store, ev.id)["articles"]) == 2 and len(calls) == 3

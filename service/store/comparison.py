@@ -5,9 +5,24 @@ articles stored without text (FRAMING_STORE_TEXT=0) are left out of it and named
 """
 from __future__ import annotations
 
+import copy
+import hashlib
+import threading
+from collections import OrderedDict
+
+from sqlalchemy import select
+
 from ..analysis.compare import compare
 from .db import Store
+from .models import Article
 from .repository import event_articles, event_summary
+
+# Comparisons kept per process, keyed by the event's content signature: the comparison is deterministic (fixed
+# bootstrap seed), so an unchanged event is answered from here; any added, deleted or reanalysed article changes
+# the signature. 64 events of 50 articles are a few MB.
+CACHE_SIZE = 64
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 class NotEnoughArticles(ValueError):
@@ -21,9 +36,38 @@ def article_summary(article) -> dict:
             "text_stored": article.text_stored}
 
 
-def compare_event(store: Store, event_id: int) -> dict:
-    """Return the comparison of an event's stored articles (the body of POST /api/v1/compare, articles summarised)."""
+def signature(store: Store, event_id: int) -> str:
+    """Return a digest of what an event's comparison depends on: its articles, their analyses' dates and versions."""
+    with store.session() as s:
+        rows = s.execute(select(Article.id, Article.analysed_at, Article.lexicon_version, Article.text_hash,
+                                Article.outlet, Article.published)
+                         .where(Article.event_id == event_id).order_by(Article.id)).all()
+    return hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+
+
+def compare_event(store: Store, event_id: int, use_cache: bool = True) -> dict:
+    """Return the comparison of an event's stored articles (the body of POST /api/v1/compare, articles summarised).
+
+    An event unchanged since its last comparison in this process is answered from the cache.
+    """
     event = event_summary(store, event_id)
+    key = (str(store.engine.url), event_id, signature(store, event_id))
+    if use_cache:
+        with _cache_lock:
+            hit = _cache.get(key)
+            if hit is not None:
+                _cache.move_to_end(key)
+        if hit is not None:
+            return {**copy.deepcopy(hit), "event": event}
+    body = _compare(store, event_id, event)
+    with _cache_lock:
+        _cache[key] = copy.deepcopy(body)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return body
+
+
+def _compare(store: Store, event_id: int, event: dict) -> dict:
     articles = event_articles(store, event_id)
     usable = [a for a in articles if a.text is not None and "sentences" in (a.analysis or {})]
     excluded = [{**article_summary(a), "reason": "stored without text (FRAMING_STORE_TEXT=0)" if a.text is None
