@@ -2,7 +2,8 @@
 
 The model (lexicons/models/lean.json, trained by tools/train_lean.py on the AllSides corpus of Baly et al., EMNLP
 2020) is a multinomial logistic regression over TF-IDF unigrams and bigrams. It is read and applied here in pure
-Python (no scikit-learn at run time), so the figures in bench/LEAN.md are the figures of this code.
+Python (no scikit-learn at run time) with the same term reading as at training (``lean_terms``); the held-out
+figures in bench/LEAN.md are those of the fold models of the same recipe.
 
 What it can mean: how much the article's wording resembles the wording of outlets AllSides rates left, centre or
 right, among the outlets of the training corpus. It cannot say the article is biased, nor that its outlet holds a
