@@ -256,3 +256,15 @@ def test_deeply_nested_but_parseable_json_is_not_a_500(client):
     body = b'{"text": "x", "targets": ' + b"[" * 900 + b"]" * 900 + b"}"
     resp = client.post("/api/v1/analyze", data=body, content_type="application/json")
     assert resp.status_code in (400, 422)
+
+
+@pytest.mark.parametrize("name", ["Breitbart", "breitbart.com", "https://www.breitbart.com/politics/2019/03/25/x/",
+                                  "Breitbart News"])
+def test_outlet_profile_resolves_names_domains_and_urls(client, name):
+    body = client.get(f"/api/v1/lexicons/outlets/{name}").get_json()
+    assert body["id"] == "breitbart-news" and body["articles"] >= 1
+
+
+def test_unknown_outlet_profile_is_404_json(client):
+    err = assert_error(client.get("/api/v1/lexicons/outlets/Nowhere Gazette"), 404, "not_found")
+    assert "pooled reference" in err["message"]

@@ -412,6 +412,32 @@ class LexiconsSchema(Schema):
     calibration = fields.Dict()
 
 
+class OutletLexiconSchema(Schema):
+    method = fields.String(allow_none=True)
+    reference = fields.String(allow_none=True)
+    terms = fields.List(fields.Dict(), metadata={"description": "Terms the outlet uses more than the reference: "
+                                                                "log-odds, z, counts, example contexts."})
+
+
+class OutletProfileSchema(Schema):
+    """GET /api/v1/lexicons/outlets/{name}."""
+
+    id = fields.String()
+    outlet = fields.String(allow_none=True)
+    names = fields.List(fields.String())
+    resolution = fields.Dict(allow_none=True, metadata={"description": "How the name was resolved."})
+    articles = fields.Integer()
+    analysed_articles = fields.Integer()
+    years = fields.Raw(allow_none=True)
+    sources = fields.Raw(allow_none=True)
+    license = fields.Raw(allow_none=True)
+    provenance = fields.Raw(allow_none=True)
+    version = fields.String(allow_none=True)
+    lean = fields.Dict(allow_none=True, metadata={"description": "estimate (from the coverage), allsides, agrees, "
+                                                                 "note, probabilities."})
+    lexicon = fields.Nested(OutletLexiconSchema)
+
+
 class HealthSchema(Schema):
     status = fields.String()
     lexicon_version = fields.String()
