@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import statistics
 import sys
@@ -219,6 +220,7 @@ def main() -> None:
         report["mean_text_bytes"] = round(statistics.mean(len(a.text.encode()) for a, _ in analysed))
     finally:
         cluster.remove()
+        shutil.rmtree(tmp, ignore_errors=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
