@@ -58,3 +58,12 @@ def seed_results(app, seeds):
 
 # The throwaway PostgreSQL cluster (tests/postgres.py): pg_cluster for the session, pg_url a fresh database.
 from tests.postgres import pg_cluster, pg_url  # noqa: E402,F401
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _throwaway_store(tmp_path_factory):
+    """Every app the tests build (and the servers they start) stores articles in a temp SQLite file, never in
+    var/framing.db or a DATABASE_URL of the machine (the API fuzz tests post to /api/v1/articles too)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", f"sqlite:///{tmp_path_factory.mktemp('store') / 'framing.db'}")
+        yield

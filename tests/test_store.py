@@ -322,3 +322,10 @@ def test_an_unchanged_event_is_compared_once(store, analysed, monkeypatch):
     assert len(calls) == 2 and len(third["articles"]) == 3
     repo.delete_article(store, third["articles"][0]["id"])
     assert len(compare_event(store, ev.id)["articles"]) == 2 and len(calls) == 3
+
+
+def test_the_test_suite_never_stores_into_var(app):
+    from service.store import get_store
+
+    url = str(get_store(app).engine.url)
+    assert url.startswith("sqlite:///") and "/var/framing.db" not in url
