@@ -320,8 +320,15 @@ class CalibratedSchema(Schema):
     slant = fields.Dict()
 
 
+class SentenceTermSchema(SpanSchema):
+    term = fields.String()
+
+
 class LoadedSentenceSchema(SpanSchema):
     score = fields.Float(metadata={"description": "Probability that the sentence carries lexical bias."})
+    terms = fields.List(fields.Nested(SentenceTermSchema), metadata={"description": "Loaded terms in the sentence."})
+    encoder_share = fields.Float(allow_none=True, metadata={
+        "description": "Share of the score that comes from the sentence encoder rather than the lexicon words."})
 
 
 class SentenceLoadednessSchema(Schema):
@@ -331,6 +338,8 @@ class SentenceLoadednessSchema(Schema):
     max = fields.Float(metadata={"description": "Highest sentence score."})
     share_above = fields.Float(metadata={"description": "Share of sentences scoring at or above the threshold."})
     threshold = fields.Float(metadata={"description": "Score from which a sentence is listed (best F1 in training)."})
+    encoder = fields.String(allow_none=True, metadata={
+        "description": "Sentence encoder used: static (default), minilm, or off (FRAMING_SENTENCE_ENCODER)."})
     sentences = fields.List(fields.Nested(LoadedSentenceSchema),
                             metadata={"description": "Only the sentences at or above the threshold."})
 
