@@ -104,7 +104,7 @@ def _limit_malloc_arenas():
     glibc gives threads their own arenas (up to 8 per core); a threaded worker whose analyses run on a different
     thread each time spreads its garbage over all of them and keeps more memory (bench/LOAD.md, "Memory").
     """
-    value = os.environ.get("FRAMING_MALLOC_ARENA_MAX", "")
+    value = os.environ.get("FRAMING_MALLOC_ARENA_MAX", "2")
     if not value.isdigit() or int(value) <= 0:
         return
     try:

@@ -292,6 +292,9 @@ def part_memory(args) -> dict:
             continue
         port = free_port()
         proc, _ = start_server(port, args.workers, **env)
+        while len(psutil.Process(proc.pid).children()) < args.workers:  # every worker booted
+            time.sleep(0.1)
+        time.sleep(2)
         marks = {"0": tree_memory_mb(proc.pid)}
         statuses: dict[str, int] = {}
         lock = threading.Lock()
