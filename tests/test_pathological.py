@@ -80,12 +80,18 @@ def test_only_quotes_and_punctuation_answer(client):
         assert resp.status_code == 200
 
 
-def test_body_over_the_limit_is_413_without_analysis(client):
+def test_body_over_the_limit_is_413_without_analysis(client, monkeypatch):
+    from service.analysis import core
+
+    runs = []
+    real_run = core.run
+    monkeypatch.setattr(core, "run", lambda d, **kw: runs.append(d) or real_run(d, **kw))
     body = json.dumps({"text": "a" * 1_000_001}).encode()
-    start = time.perf_counter()
     resp = client.post("/api/v1/analyze", data=body, content_type="application/json")
     assert resp.status_code == 413
-    assert time.perf_counter() - start < 2
+    assert runs == []  # refused before any analysis step ran
+    assert client.post("/api/v1/analyze", json={"text": "The regime fell."}).status_code == 200
+    assert len(runs) == 1  # the counter does see an analysis
 
 
 # ---- spots that were super-linear once, each fixed in the core ------------------------------------------------
