@@ -422,3 +422,11 @@ def test_events_pages_are_off_when_api_keys_are_set(db_url):
         assert "/events/save" not in page and 'href="/events"' not in page
     finally:
         get_store(app).dispose()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/articles/99999999999999999999999", "/api/v1/articles/9223372036854775808",
+                                  "/api/v1/events/99999999999999999999999/comparison"])
+def test_ids_beyond_64_bits_are_404_not_500(client, path):
+    assert call(client, "get", path)[0] == 404
+    if "/articles/" in path:
+        assert call(client, "delete", path)[0] == 404

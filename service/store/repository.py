@@ -152,8 +152,24 @@ def add_article(store: Store, new: NewArticle, result: dict) -> tuple[Article, b
     return found, False
 
 
+# Row ids are 64-bit signed integers in both databases; a larger number in a URL names no row (and SQLite's driver
+# would raise OverflowError on it).
+MAX_ID = 2**63 - 1
+
+
+def _row_id(value) -> int | None:
+    """Return ``value`` as a row id, or None when no row can have it."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
 def get_article(store: Store, article_id: int) -> Article:
     """Return one article or raise NotFound."""
+    if _row_id(article_id) is None:
+        raise NotFound(f"article {article_id}")
     with store.session() as s:
         found = s.get(Article, article_id)
     if found is None:
@@ -163,6 +179,8 @@ def get_article(store: Store, article_id: int) -> Article:
 
 def delete_article(store: Store, article_id: int) -> None:
     """Delete one article or raise NotFound."""
+    if _row_id(article_id) is None:
+        raise NotFound(f"article {article_id}")
     with store.session() as s:
         done = s.execute(delete(Article).where(Article.id == article_id)).rowcount
         s.commit()
@@ -181,7 +199,7 @@ def event_of(store: Store, event_id: int | None) -> Event | None:
 def resolve_event(store: Store, ref: str) -> Event:
     """Return the event with id or key ``ref``, or raise NotFound."""
     with store.session() as s:
-        found = s.get(Event, int(ref)) if ref.isdigit() else None
+        found = s.get(Event, _row_id(ref)) if ref.isdigit() and _row_id(ref) else None
         found = found or s.scalar(select(Event).where(Event.key == ref))
     if found is None:
         raise NotFound(f"event {ref}")
