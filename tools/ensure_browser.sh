@@ -9,28 +9,5 @@ if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&
     exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "ensure_browser: apt-get not found; install chromium and chromium-driver yourself" >&2
-    exit 0
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo -n"
-    else
-        echo "ensure_browser: not root and no sudo; install chromium and chromium-driver yourself" >&2
-        exit 0
-    fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-# Quiet on success; on failure show apt's output so CI logs say why.
-if ! { $SUDO apt-get update -qq && \
-       $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver; } >"$log" 2>&1; then
-    cat "$log" >&2
-    echo "ensure_browser: installing chromium failed" >&2
-    exit 1
-fi
+. "$(dirname "$0")/apt_install.sh"
+apt_install ensure_browser "chromium and chromium-driver" chromium chromium-driver

@@ -13,28 +13,5 @@ for bin in /usr/lib/postgresql/*/bin/initdb; do
     fi
 done
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "ensure_postgres: apt-get not found; install PostgreSQL (initdb, pg_ctl, postgres) yourself" >&2
-    exit 0
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo -n"
-    else
-        echo "ensure_postgres: not root and no sudo; install the postgresql package yourself" >&2
-        exit 0
-    fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-# Quiet on success; on failure show apt's output so CI logs say why.
-if ! { $SUDO apt-get update -qq && \
-       $SUDO apt-get install -y -qq --no-install-recommends postgresql; } >"$log" 2>&1; then
-    cat "$log" >&2
-    echo "ensure_postgres: installing postgresql failed" >&2
-    exit 1
-fi
+. "$(dirname "$0")/apt_install.sh"
+apt_install ensure_postgres "PostgreSQL (initdb, pg_ctl, postgres)" postgresql
