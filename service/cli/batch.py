@@ -23,6 +23,7 @@ import gc
 import json
 import multiprocessing
 import os
+import signal
 import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -79,8 +80,11 @@ class Summary:
 
 
 def _init_worker(lexicon_dir) -> None:
-    """Load the resources once per worker, unless they came with the fork."""
+    """Load the resources once per worker, unless they came with the fork; leave Ctrl-C to the parent."""
     global _resources
+    # Ctrl-C reaches the whole process group: the parent stops the run and says what was written; a worker
+    # printing its own KeyboardInterrupt traceback would only bury that line.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _resources is None:
         _resources = load_resources(lexicon_dir)
 
@@ -373,6 +377,11 @@ def batch_command(in_path, out_path, workers, unordered, quiet):
                                 on_error=report, on_progress=None if quiet else bar.update)
     except BatchFileError as exc:
         raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        done = len(read_done_ids(out_path)) if Path(out_path).exists() else 0
+        click.echo(f"\ninterrupted: {done} records are in {out_path}; run the same command again to resume.",
+                   err=True)
+        sys.exit(130)  # the shell's code for "ended by Ctrl-C"
     click.echo(f"{summary.scored} scored, {summary.skipped} skipped (already in {out_path} or repeated), "
                f"{len(summary.bad)} bad; {summary.seconds:.1f} s, {summary.per_second:.2f} articles/s", err=True)
 
