@@ -42,6 +42,8 @@ bench: setup-dev
 	$(BIN)/python bench/basil_actors.py
 	bash tools/ensure_postgres.sh
 	$(BIN)/python bench/store.py
+	$(BIN)/python -m bench.pages --pipeline
+	$(BIN)/python bench/lean.py
 
 ## Accuracy of the bias scores beside simple baselines on the dev data: writes bench/ACCURACY.md (issue 14).
 bench-accuracy: setup-dev
