@@ -18,7 +18,6 @@ from ..store import repository as repo
 from ..store.models import SCORE_COLUMNS
 from .analyze import run_analysis
 from .base import Blueprint
-from .schemas import ErrorSchema
 from .schemas_store import (ArticleListArgsSchema, ArticlePageSchema, ArticleRequestSchema, ArticleSchema,
                             parse_when)
 
@@ -27,6 +26,10 @@ log = logging.getLogger("service")
 bp = Blueprint("articles", __name__, url_prefix="/api/v1", description="Stored articles with their analyses.")
 # Seconds a client should wait before retrying after a database outage.
 RETRY_AFTER_SECONDS = 5
+# The words of the error answers documented on the views of articles and events (Blueprint.errors).
+UNAVAILABLE = {503: "The database is unavailable."}
+NO_ARTICLE = {404: "No such article.", **UNAVAILABLE}
+NO_EVENT = {404: "No such event.", **UNAVAILABLE}
 
 
 def database_errors(blueprint) -> None:
@@ -95,11 +98,8 @@ def _not_found(article_id: int):
 @bp.response(201, ArticleSchema, description="Analysed and stored.")
 @bp.alt_response(200, schema=ArticleSchema, description="Already stored (same url, or same outlet and text): the "
                                                         "stored record, not analysed again.")
-@bp.alt_response(401, schema=ErrorSchema, description="An API key is required (FRAMING_API_KEYS) and was not given.")
-@bp.alt_response(413, schema=ErrorSchema, description="Body or article over the limits.")
-@bp.alt_response(415, schema=ErrorSchema, description="Unsupported content type.")
-@bp.alt_response(422, schema=ErrorSchema, description="Invalid fields, with a message per field.")
-@bp.alt_response(503, schema=ErrorSchema, description="The database is unavailable; retry after Retry-After.")
+@bp.errors(401, 413, 415, 422, 503, described={413: "Body or article over the limits.",
+                                               503: "The database is unavailable; retry after Retry-After."})
 @bp.doc(summary="Analyse and store an article")
 def create_article(args):
     """Analyse and store one article; the same article again answers 200 with the stored record."""
@@ -127,8 +127,7 @@ def create_article(args):
 @bp.get("/articles")
 @bp.arguments(ArticleListArgsSchema, location="query")
 @bp.response(200, ArticlePageSchema, description="One page of stored articles, newest published first.")
-@bp.alt_response(404, schema=ErrorSchema, description="No such event.")
-@bp.alt_response(503, schema=ErrorSchema, description="The database is unavailable.")
+@bp.errors(404, 503, described=NO_EVENT)
 @bp.doc(summary="List stored articles", description="Filter by outlet, event (id or key), language and "
                                                      "publication dates; pages of at most 100.")
 def list_articles(args):
@@ -145,8 +144,7 @@ def list_articles(args):
 
 @bp.get("/articles/<int:article_id>")
 @bp.response(200, ArticleSchema)
-@bp.alt_response(404, schema=ErrorSchema, description="No such article.")
-@bp.alt_response(503, schema=ErrorSchema, description="The database is unavailable.")
+@bp.errors(404, 503, described=NO_ARTICLE)
 @bp.doc(summary="One stored article with its analysis")
 def get_article(article_id: int):
     """Return one stored article."""
@@ -159,8 +157,7 @@ def get_article(article_id: int):
 
 @bp.delete("/articles/<int:article_id>")
 @bp.response(204, description="Deleted.")
-@bp.alt_response(404, schema=ErrorSchema, description="No such article.")
-@bp.alt_response(503, schema=ErrorSchema, description="The database is unavailable.")
+@bp.errors(404, 503, described=NO_ARTICLE)
 @bp.doc(summary="Delete a stored article")
 def delete_article(article_id: int):
     """Delete one stored article."""

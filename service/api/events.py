@@ -4,9 +4,8 @@ from __future__ import annotations
 from ..errors import ApiError
 from ..store import repository as repo
 from ..store.comparison import NotEnoughArticles, compare_event
-from .articles import database_errors, store
+from .articles import NO_EVENT, UNAVAILABLE, database_errors, store
 from .base import Blueprint
-from .schemas import ErrorSchema
 from .schemas_store import EventComparisonSchema, EventListSchema, EventSchema
 
 bp = Blueprint("events", __name__, url_prefix="/api/v1", description="Events: stored coverage of one story.")
@@ -22,7 +21,7 @@ def _event(st, ref: str):
 
 @bp.get("/events")
 @bp.response(200, EventListSchema, description="Every event, most recently published coverage first.")
-@bp.alt_response(503, schema=ErrorSchema, description="The database is unavailable.")
+@bp.errors(503, described=UNAVAILABLE)
 @bp.doc(summary="List events")
 def list_events():
     """List events with article and outlet counts and dates."""
@@ -31,8 +30,7 @@ def list_events():
 
 @bp.get("/events/<string:ref>")
 @bp.response(200, EventSchema)
-@bp.alt_response(404, schema=ErrorSchema, description="No such event.")
-@bp.alt_response(503, schema=ErrorSchema, description="The database is unavailable.")
+@bp.errors(404, 503, described=NO_EVENT)
 @bp.doc(summary="One event (by id or key)")
 def get_event(ref: str):
     """Return one event's listing row."""
@@ -44,9 +42,7 @@ def get_event(ref: str):
 @bp.response(200, EventComparisonSchema, description="As POST /api/v1/compare answers, over the stored analyses; "
                                                      "articles are summarised, and those that cannot be compared are "
                                                      "listed under excluded.")
-@bp.alt_response(404, schema=ErrorSchema, description="No such event.")
-@bp.alt_response(409, schema=ErrorSchema, description="Fewer than two comparable articles.")
-@bp.alt_response(503, schema=ErrorSchema, description="The database is unavailable.")
+@bp.errors(404, 409, 503, described={409: "Fewer than two comparable articles.", **NO_EVENT})
 @bp.doc(summary="Compare an event's stored coverage")
 def event_comparison(ref: str):
     """Compare the event's stored articles by outlet, without analysing them again."""
