@@ -114,20 +114,8 @@ def load_basil(evaldata: Path, years, nlp, cache: Path | None = None) -> list[di
                     feelings[entity] = FEELING[value]
             if feelings:
                 out.append({"year": year, "event": ap.stem.rsplit("_", 1)[0], "text": text, "feelings": feelings})
-    from spacy.tokens import DocBin
-
-    docs = None
-    if cache is not None and cache.exists():
-        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
-        docs = docs if [d.text for d in docs] == [a["text"] for a in out] else None
-    if docs is None:
-        docs = list(nlp.pipe((a["text"] for a in out), batch_size=16))
-        if cache is not None:
-            db = DocBin()
-            for d in docs:
-                db.add(d)
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            db.to_disk(cache)
+    texts = [a["text"] for a in out]
+    docs = parse_cached(nlp, texts, cache, 16, lambda docs: [d.text for d in docs] == texts)
     for a, doc in zip(out, docs):
         a["doc"] = doc
         a["quotes"] = find_quote_spans(a["text"])
@@ -202,21 +190,28 @@ def fit_band_several(triples, one: float) -> tuple[float, float]:
 
 def load_split(path: Path, nlp, cache: Path | None = None):
     """Return (docs, rows) for one NewsMTSC jsonl file, parsing with spaCy (optionally cached as a DocBin)."""
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    docs = parse_cached(nlp, [r["sentence_normalized"] for r in rows], cache, 256, lambda docs: len(docs) == len(rows))
+    return docs, rows
+
+
+def parse_cached(nlp, texts: list[str], cache: Path | None, batch_size: int, fits) -> list:
+    """Parse ``texts`` with spaCy; read the docs from the DocBin ``cache`` instead when it exists and ``fits(docs)``
+    says they are these texts', and write it after parsing otherwise."""
     from spacy.tokens import DocBin
 
-    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
     if cache is not None and cache.exists():
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
-        if len(docs) == len(rows):
-            return docs, rows
-    docs = list(nlp.pipe((r["sentence_normalized"] for r in rows), batch_size=256))
+        if fits(docs):
+            return docs
+    docs = list(nlp.pipe(texts, batch_size=batch_size))
     if cache is not None:
         db = DocBin()
         for d in docs:
             db.add(d)
         cache.parent.mkdir(parents=True, exist_ok=True)
         db.to_disk(cache)
-    return docs, rows
+    return docs
 
 
 def featurize(docs, rows, valences, skip=frozenset()):
