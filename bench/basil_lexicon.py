@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.report import write_report  # noqa: E402
 from service.analysis.lexicon import Entry, TokenMatcher, load_lexicon  # noqa: E402
 
 DEFAULT_EVALDATA = Path(os.environ.get("EVALDATA", ROOT.parent / "shared" / "evaldata"))
@@ -320,9 +321,7 @@ def main(argv=None) -> int:
         print(f"  {k:22} {v['hits']:5d} {v['precision']:6.3f}")
     print("  frequent, never inside a lex span:",
           ", ".join(f"{d['term']} ({d['hits']})" for d in results[0]["frequent_never_in_span"][:15]))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwritten {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    write_report(args.out, report)
     return 0
 
 

@@ -36,7 +36,9 @@ for p in (ROOT, ROOT / "tools"):
 
 import train_lean as tl  # noqa: E402
 
+from bench.basil_lexicon import auc  # noqa: E402
 from bench.datasets import EVALDATA, LEANS  # noqa: E402
+from bench.report import write_report  # noqa: E402
 from service.analysis.baselines import (balanced_weights, outlet_lexicon, reference_counts,  # noqa: E402
                                         weighted_summary)
 from service.analysis.outlets import OutletTable  # noqa: E402
@@ -54,21 +56,6 @@ def macro_f1(y, pred) -> float:
         fn = sum(1 for a, b in zip(y, pred) if a == c and b != c)
         f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     return sum(f1s) / len(f1s)
-
-
-def auc(pos: list[float], neg: list[float]) -> float:
-    """Return the ROC AUC (Mann-Whitney, ties half)."""
-    ranked = sorted([(v, 1) for v in pos] + [(v, 0) for v in neg])
-    rank_sum, i = 0.0, 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        mid = (i + j + 1) / 2
-        rank_sum += mid * sum(1 for k in range(i, j) if ranked[k][1])
-        i = j
-    n1, n0 = len(pos), len(neg)
-    return (rank_sum - n1 * (n1 + 1) / 2) / (n1 * n0) if n1 and n0 else float("nan")
 
 
 def lean_figures(P, y, g, topics) -> dict:
@@ -301,9 +288,7 @@ def main(argv=None) -> int:
             print(json.dumps(s), flush=True)
     report["seconds"] = round(time.time() - t0)
     print(markdown(report))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print("wrote", args.out)
+    write_report(args.out, report, indent=1)
     return 0
 
 

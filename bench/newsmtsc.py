@@ -20,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import write_report  # noqa: E402
+
 CLASSES = ("negative", "neutral", "positive")
 POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 SPLITS = ("rw-dev", "mt-dev")
@@ -159,9 +161,7 @@ def main(argv=None) -> int:
             print(f"  confusion {name} (rows gold, cols predicted: neg neu pos)")
             for c, line in zip(CLASSES, m["confusion"]["matrix"]):
                 print(f"    {c:9}" + "".join(f"{v:6d}" for v in line))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwrote {args.out}")
+    write_report(args.out, report)
     return 0
 
 
