@@ -56,8 +56,9 @@ def seed_results(app, seeds):
     return out
 
 
-# The throwaway PostgreSQL cluster (tests/postgres.py): pg_cluster for the session, pg_url a fresh database.
-from tests.postgres import pg_cluster, pg_url  # noqa: E402,F401
+# The throwaway PostgreSQL cluster (tests/postgres.py): pg_cluster for the session, pg_url a fresh database, db_url
+# an SQLite file or a PostgreSQL database (the store's tests run on both).
+from tests.postgres import db_url, pg_cluster, pg_url  # noqa: E402,F401
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -137,3 +137,11 @@ def pg_cluster():
 def pg_url(pg_cluster) -> str:
     """A fresh, empty database on the session's cluster (SQLAlchemy URL)."""
     return pg_cluster.url(pg_cluster.create_database())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """An empty database: an SQLite file, or a fresh database on the PostgreSQL cluster (each test runs on both)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("pg_url")

@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -25,16 +24,9 @@ from service.store import repository as repo
 from service.store.comparison import NotEnoughArticles, compare_event
 from service.store.migrate import current, downgrade, head, upgrade
 from service.store.models import SCORE_COLUMNS, Article, Base
+from tests.threads import run_at_once
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    """An empty database: an SQLite file, or a fresh database on the PostgreSQL cluster."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture()
@@ -161,25 +153,15 @@ def test_the_same_article_again_returns_the_stored_one(store, analysed, same):
 
 def test_eight_threads_inserting_one_article_create_it_once(store, analysed):
     row, result = analysed[1]
-    barrier = threading.Barrier(8)
-    out, errors = [], []
+    out = []
 
     def post(k):
-        try:
-            barrier.wait()
-            # Half by url, half without url (outlet + text hash): both constraints race.
-            art, created = repo.add_article(store, new_article(row, url="https://mt/2" if k % 2 else None,
-                                                               event_key="race"), result)
-            out.append((art.id, created))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        # Half by url, half without url (outlet + text hash): both constraints race.
+        art, created = repo.add_article(store, new_article(row, url="https://mt/2" if k % 2 else None,
+                                                           event_key="race"), result)
+        out.append((art.id, created))
 
-    threads = [threading.Thread(target=post, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_at_once(8, post) == []
     assert len({i for i, _ in out}) == 1
     assert sum(created for _, created in out) == 1
     with store.session() as s:

@@ -4,7 +4,6 @@ throwaway PostgreSQL cluster, with the seeds; the CLI (db upgrade, import, reana
 from __future__ import annotations
 
 import json
-import threading
 from contextlib import contextmanager
 
 import pytest
@@ -14,6 +13,7 @@ from service import create_app
 from service.store import get_store
 from service.store.migrate import current, head
 from service.store.models import Article
+from tests.threads import run_at_once
 
 # The server's admission control (service/middleware.py) lets one analysis run at a time and sheds the rest after
 # a short line; the race tests need all eight requests in at once.
@@ -45,13 +45,6 @@ def call(client, method: str, path: str, **kw):
     with getattr(client, method)(path, **kw) as resp:
         body = resp.get_json(silent=True)
         return resp.status_code, body, resp.headers
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture()
@@ -222,25 +215,14 @@ def test_articles_stored_without_text_are_excluded_from_the_comparison(db_url, s
 # ---- concurrency -------------------------------------------------------------------------------------------------
 
 def test_eight_concurrent_posts_of_one_article_create_one_record(store_app, seeds):
-    barrier = threading.Barrier(8)
-    answers, errors = [], []
+    answers = []
 
     def post(k):
-        try:
-            client = store_app.test_client()
-            barrier.wait()
-            body = article(seeds[2], event="race", **({"url": "https://mt/race"} if k % 2 else {}))
-            status, got, _ = call(client, "post", "/api/v1/articles", json=body)
-            answers.append((status, got.get("id")))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        body = article(seeds[2], event="race", **({"url": "https://mt/race"} if k % 2 else {}))
+        status, got, _ = call(store_app.test_client(), "post", "/api/v1/articles", json=body)
+        answers.append((status, got.get("id")))
 
-    threads = [threading.Thread(target=post, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_at_once(8, post) == []
     assert sorted(s for s, _ in answers) == [200] * 7 + [201], answers
     assert len({i for _, i in answers}) == 1
     with get_store(store_app).session() as s:
@@ -250,20 +232,16 @@ def test_eight_concurrent_posts_of_one_article_create_one_record(store_app, seed
 def test_two_servers_on_one_postgresql_create_each_article_once(pg_url, seeds):
     """Two apps, each with its own engine and pool (as two dynos), post the same articles at once."""
     apps = [make_app(pg_url), make_app(pg_url, migrate=False)]
-    barrier = threading.Barrier(4)
     answers = []
+    posts = [(app, seed) for app in apps for seed in (seeds[0], seeds[4])]
 
-    def post(app, seed):
-        client = app.test_client()
-        barrier.wait()
-        answers.append(call(client, "post", "/api/v1/articles", json=article(seed, event="two-dynos"))[:2])
+    def post(k):
+        app, seed = posts[k]
+        answers.append(call(app.test_client(), "post", "/api/v1/articles", json=article(seed, event="two-dynos"))[:2])
 
-    threads = [threading.Thread(target=post, args=(app, seed)) for app in apps for seed in (seeds[0], seeds[4])]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_at_once(len(posts), post)
     try:
+        assert errors == []
         assert sorted(s for s, _ in answers) == [200, 200, 201, 201]
         assert len({b["id"] for _, b in answers}) == 2
         with get_store(apps[1]).session() as s:
