@@ -46,16 +46,24 @@ def two_seeds(seeds):
             "action": "compare"}
 
 
+def post_form(client, data: dict) -> tuple[str, dict]:
+    """Post ``data`` to the form with the page's CSRF token, as a browser does; return the page (asserted 200) and
+    the data as sent (token included)."""
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True))
+    data = {**data, "csrf_token": token.group(1)} if token else data
+    page = client.post("/", data=data, buffered=True)
+    assert page.status_code == 200, page.get_data(as_text=True)[:500]
+    return page.get_data(as_text=True), data
+
+
+def compare_data(articles: list[dict]) -> dict:
+    """The form's fields comparing ``articles`` (dicts with outlet and text)."""
+    return {"outlet": [a["outlet"] for a in articles], "text": [a["text"] for a in articles], "action": "compare"}
+
+
 @pytest.fixture(scope="module")
 def results_page(app, seeds):
-    client = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True))
-    data = two_seeds(seeds)
-    if token:
-        data["csrf_token"] = token.group(1)
-    resp = client.post("/", data=data, buffered=True)
-    assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
-    return resp.get_data(as_text=True)
+    return post_form(app.test_client(), two_seeds(seeds))[0]
 
 
 def test_form_renders_with_two_rows_and_labels(client):
@@ -255,16 +263,11 @@ def test_templates_never_read_a_dict_method_name_as_an_attribute():
 def five_seeds(app, seeds):
     """The form's page and the API's JSON for the same request: all five seeds."""
     client = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True))
-    data = {"outlet": [r["outlet"] for r in seeds], "text": [r["text"] for r in seeds], "action": "compare"}
-    if token:
-        data["csrf_token"] = token.group(1)
-    page = client.post("/", data=data, buffered=True)
-    assert page.status_code == 200, page.get_data(as_text=True)[:500]
+    page, _ = post_form(client, compare_data(seeds))
     api = client.post("/api/v1/compare", buffered=True, json={"articles": [{"outlet": r["outlet"], "text": r["text"]}
                                                             for r in seeds]})
     assert api.status_code == 200, api.get_json()
-    return page.get_data(as_text=True), api.get_json()
+    return page, api.get_json()
 
 
 def difference_rows(page: str) -> list[dict]:
@@ -360,16 +363,11 @@ def page_post(app, seeds):
     articles = [{"outlet": "The Daily Planet", "text": page_html},
                 {"outlet": breitbart["outlet"], "text": breitbart["text"]}]
     client = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True))
-    data = {"outlet": [a["outlet"] for a in articles], "text": [a["text"] for a in articles], "action": "compare"}
-    if token:
-        data["csrf_token"] = token.group(1)
-    page = client.post("/", data=data, buffered=True)
-    assert page.status_code == 200, page.get_data(as_text=True)[:500]
+    page, data = post_form(client, compare_data(articles))
     download = client.post("/", data={**data, "format": "json"}, buffered=True)
     api = client.post("/api/v1/compare", json={"articles": articles}, buffered=True)
     assert api.status_code == 200
-    return page.get_data(as_text=True), download.get_json(), api.get_json()
+    return page, download.get_json(), api.get_json()
 
 
 def test_a_saved_web_page_is_analysed_as_the_api_does(page_post):
@@ -470,14 +468,9 @@ def test_a_large_form_post_is_answered_and_highlighting_stays_linear(app, monkey
     import flask
 
     with app.test_client() as client:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True))
-        data = {"outlet": ["A", "B"], "text": [text, "The talks in Rome ended without a deal."], "action": "compare"}
-        if token:
-            data["csrf_token"] = token.group(1)
-        resp = client.post("/", data=data, buffered=True)
-        assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+        page, _ = post_form(client, compare_data([{"outlet": "A", "text": text},
+                                                  {"outlet": "B", "text": "The talks in Rome ended without a deal."}]))
         work = flask.g.highlight_work
-    page = resp.get_data(as_text=True)
     marks = page.count('<mark class="hl')
     assert marks > 3_000
     assert work <= 8 * (2 * views.MAX_DEPTH + 2) * (views.MAX_MARKS + len(text) // 10)
