@@ -113,8 +113,8 @@ class SuggestedEventSchema(Schema):
     shared_terms = fields.List(fields.String())
 
 
-class ArticleSummarySchema(Schema):
-    """An article in a listing: metadata and scores, no text and no analysis."""
+class StoredArticleRefSchema(Schema):
+    """What names a stored article wherever one is listed: id, url, outlet, title, publication date, language."""
 
     id = fields.Integer()
     url = fields.String(allow_none=True)
@@ -122,6 +122,11 @@ class ArticleSummarySchema(Schema):
     title = fields.String(allow_none=True)
     published = WhenField(allow_none=True)
     language = fields.String(allow_none=True)
+
+
+class ArticleSummarySchema(StoredArticleRefSchema):
+    """An article in a listing: metadata and scores, no text and no analysis."""
+
     event = fields.Nested(EventRefSchema, allow_none=True)
     text_hash = fields.String(metadata={"description": "sha256 of the submitted text (UTF-8), hex."})
     text_stored = fields.Boolean(metadata={"description": "False when FRAMING_STORE_TEXT=0 kept scores only."})
@@ -150,10 +155,7 @@ class ArticlePageSchema(Schema):
     pages = fields.Integer()
 
 
-class EventSchema(Schema):
-    id = fields.Integer()
-    key = fields.String()
-    title = fields.String(allow_none=True)
+class EventSchema(EventRefSchema):
     articles = fields.Integer(metadata={"description": "Stored articles of the event."})
     outlets = fields.Integer(metadata={"description": "Distinct outlets among them."})
     first_published = WhenField(allow_none=True)
@@ -165,13 +167,7 @@ class EventListSchema(Schema):
     items = fields.List(fields.Nested(EventSchema))
 
 
-class ComparedArticleSchema(Schema):
-    id = fields.Integer()
-    url = fields.String(allow_none=True)
-    outlet = fields.String()
-    title = fields.String(allow_none=True)
-    published = WhenField(allow_none=True)
-    language = fields.String(allow_none=True)
+class ComparedArticleSchema(StoredArticleRefSchema):
     lexicon_version = fields.String()
     text_stored = fields.Boolean()
     reason = fields.String(metadata={"description": "Why an excluded article is not in the comparison."})
