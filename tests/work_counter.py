@@ -7,7 +7,7 @@ machine's speed or load. Work in the regex engine and in numpy/thinc kernels is 
 from __future__ import annotations
 
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 # Linear work grows from 2n to 4n by twice its growth from n to 2n, quadratic work by four times (test_linear.py).
 MAX_GROWTH = 2.6
