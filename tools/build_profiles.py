@@ -52,7 +52,8 @@ from service.analysis.calibration import (MIN_ARTICLES, POOLED, Calibration, met
 from service.analysis.chrome import slugify  # noqa: E402
 from service.analysis.lean import LEANS, LeanModel, kept_spans, names_pattern  # noqa: E402
 from service.analysis.outlets import OutletTable  # noqa: E402
-from service.analysis.profiles import CorpusArticle, analyse_texts, build_profiles, write_profiles  # noqa: E402
+from service.analysis.profiles import (CorpusArticle, analyse_texts, build_profiles, metric_summaries,  # noqa: E402
+                                       write_profiles)
 
 EVALDATA = Path(os.environ.get("EVALDATA", ROOT.parent / "shared" / "evaldata"))
 TRAIN_YEARS = ("2010", "2011", "2012")
@@ -338,7 +339,7 @@ def build(evaldata: Path, version: str, workers: int, per_outlet: int, lean_path
                          "enough_articles": len(own_analysed) >= MIN_ARTICLES,
                          "years": [years[0], years[-1]] if years else None, "sources": sources,
                          "license": "; ".join(LICENSES[s] for s in sources),
-                         "metrics": _metric_summaries([analysed[k] for k in own_analysed]),
+                         "metrics": metric_summaries([analysed[k] for k in own_analysed]),
                          "vocabulary": vocab, "lean": lean}
     pooled_results = [analysed[k] for k in chosen]
     per_metric: dict[str, tuple[list, list]] = {}
@@ -358,14 +359,6 @@ def build(evaldata: Path, version: str, workers: int, per_outlet: int, lean_path
                                     for o in sorted(by_outlet) if leans_all.get(o)},
                         "metrics": {n: weighted_summary(v, w) for n, (v, w) in sorted(per_metric.items())}}
     return profiles
-
-
-def _metric_summaries(results: list[dict]) -> dict:
-    per_metric: dict[str, list[float]] = {}
-    for r in results:
-        for name, value in metric_values(r).items():
-            per_metric.setdefault(name, []).append(value)
-    return {name: summarise(values) for name, values in sorted(per_metric.items())}
 
 
 def main(argv=None) -> int:

@@ -200,7 +200,8 @@ def _r(x: float) -> float:
     return round(float(x), ROUND)
 
 
-def _metrics(results: list[dict]) -> dict:
+def metric_summaries(results: list[dict]) -> dict:
+    """Summarise each metric over ``results`` (analyses): {metric: summarise(its values)}, metrics sorted."""
     per_metric: dict[str, list[float]] = {}
     for result in results:
         for name, value in metric_values(result).items():
@@ -250,7 +251,7 @@ def build_profiles(articles: list[CorpusArticle], res, *, version: str, provenan
     profiles = {POOLED: {**common, "id": POOLED, "outlet": None, "names": [],
                          "n_articles": len(articles),
                          "outlets": {s: len(ix) for s, ix in sorted(by_outlet.items())},
-                         "metrics": _metrics(results)}}
+                         "metrics": metric_summaries(results)}}
     chrome = getattr(res, "chrome", None)
     for slug, ix in sorted(by_outlet.items()):
         own = sum((counts[k] for k in ix), Counter())
@@ -274,7 +275,7 @@ def build_profiles(articles: list[CorpusArticle], res, *, version: str, provenan
         profiles[slug] = {**common, "id": slug, "outlet": labels[slug],
                           "names": sorted(set(names.get(labels[slug], []))),
                           "n_articles": len(ix), "enough_articles": len(ix) >= MIN_ARTICLES,
-                          "metrics": _metrics([results[k] for k in ix]),
+                          "metrics": metric_summaries([results[k] for k in ix]),
                           "vocabulary": vocab,
                           "chrome": _chrome(rules_id, n_rules, [results[k] for k in ix])}
     profiles[POOLED]["enough_articles"] = len(articles) >= MIN_ARTICLES
