@@ -128,6 +128,8 @@ def find_article(raw: str, prepared) -> ArticleExtraction | None:
         return ArticleExtraction(kept=_merge(kept), metadata=metadata, method=method,
                                  share_kept=round(kept_chars / text_chars, 4) if text_chars else 0.0,
                                  aligned_share=round(aligned_share, 4))
+    except ImportError:  # a broken install (lxml_html_clean missing) is no hostile page: say so, loudly
+        raise
     except Exception:  # noqa: BLE001 - a hostile page must never fail the request; the whole text is kept
         _log.warning("article extraction failed; keeping the whole text", exc_info=True)
         return None
@@ -158,6 +160,8 @@ def _run_readability(raw: str) -> list[str]:
             return []
         summary = Document(tree).summary()
         return [line for line in prepare(summary).text.split("\n") if line.strip()]
+    except ImportError:
+        raise
     except Exception:  # noqa: BLE001 - the fallback failing means no fallback
         _log.warning("readability fallback failed", exc_info=True)
         return []
