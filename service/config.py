@@ -8,14 +8,17 @@ import secrets
 log = logging.getLogger("service")
 
 
-def _int(name: str, default: int) -> int:
+def env_number(name: str, default, kind=int):
+    """Read a number (``kind``: int or float) from the environment; unset or blank gives ``default``, anything else
+    that is not a number stops start-up with a message naming the variable."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        return kind(value)
     except ValueError as exc:
-        raise RuntimeError(f"{name} must be a whole number, not {value!r}") from exc
+        what = "a whole number" if kind is int else "a number"
+        raise RuntimeError(f"{name} must be {what}, not {value!r}") from exc
 
 
 def _list(name: str) -> list[str]:
@@ -45,12 +48,12 @@ def from_env() -> dict:
     """Read the service settings from the environment."""
     return {
         # 1 MB, the body limit the product brief names; a long feature article is about 50 KB of text.
-        "MAX_CONTENT_LENGTH": _int("FRAMING_MAX_BYTES", 1_000_000),
-        "FRAMING_MAX_ARTICLES": _int("FRAMING_MAX_ARTICLES", 20),
+        "MAX_CONTENT_LENGTH": env_number("FRAMING_MAX_BYTES", 1_000_000),
+        "FRAMING_MAX_ARTICLES": env_number("FRAMING_MAX_ARTICLES", 20),
         # Tokens one request may analyse (all articles of a comparison together). The analysis runs at about 2,000
         # to 4,000 tokens a second a worker here (bench/RESULTS.md), so 30,000 stays inside the 25 s worker timeout
         # even on a loaded machine; that is about 25,000 words, or 20 articles of 1,200 words.
-        "FRAMING_MAX_TOKENS": _int("FRAMING_MAX_TOKENS", 30_000),
+        "FRAMING_MAX_TOKENS": env_number("FRAMING_MAX_TOKENS", 30_000),
         "FRAMING_CORS_ORIGINS": _list("FRAMING_CORS_ORIGINS"),
         # Rate limits per client address (Flask-Limiter syntax, e.g. "120 per minute"; docs/security.md). The API
         # limit is about 8x what one worker analyses (bench/LOAD.md: ~4 articles/s); the form's is per person.
@@ -61,7 +64,7 @@ def from_env() -> dict:
         "FRAMING_RATE_LIMITS": os.environ.get("FRAMING_RATE_LIMITS", "1").strip() not in ("0", "false", "no"),
         # How many proxies in front of the app append to X-Forwarded-For (Heroku's router: 1). Their forwarded client
         # address is what rate limits count; 0 (the default) believes no forwarded header.
-        "FRAMING_PROXY_HOPS": _int("FRAMING_PROXY_HOPS", 0),
+        "FRAMING_PROXY_HOPS": env_number("FRAMING_PROXY_HOPS", 0),
         # Behind a platform router that terminates TLS: redirect plain http to https (flask-talisman).
         "FRAMING_FORCE_HTTPS": os.environ.get("FRAMING_FORCE_HTTPS", "").strip() in ("1", "true", "yes"),
         # Host names this service answers to (Flask's TRUSTED_HOSTS): others get a 400, so a forged Host header

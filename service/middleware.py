@@ -34,6 +34,8 @@ import threading
 import time
 import uuid
 
+from .config import env_number
+
 log = logging.getLogger("service.server")
 
 HEAVY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -41,24 +43,14 @@ REJECT_KEY = "framing.reject"
 CHUNK = 64 * 1024
 
 
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise RuntimeError(f"{name} must be a number, not {raw!r}") from exc
-
-
 def settings() -> dict:
     """Read the server-robustness settings from the environment (documented in docs/deploy.md)."""
     return {
-        "slots": max(1, int(_env_float("FRAMING_ANALYSIS_SLOTS", 1))),
-        "depth": max(0, int(_env_float("FRAMING_QUEUE_DEPTH", 4))),
-        "queue_timeout": _env_float("FRAMING_QUEUE_TIMEOUT", 5.0),
-        "body_timeout": _env_float("FRAMING_BODY_TIMEOUT", 20.0),
-        "drain_bytes": int(_env_float("FRAMING_DRAIN_BYTES", 16 * 1024 * 1024)),
+        "slots": max(1, int(env_number("FRAMING_ANALYSIS_SLOTS", 1, float))),
+        "depth": max(0, int(env_number("FRAMING_QUEUE_DEPTH", 4, float))),
+        "queue_timeout": env_number("FRAMING_QUEUE_TIMEOUT", 5.0, float),
+        "body_timeout": env_number("FRAMING_BODY_TIMEOUT", 20.0, float),
+        "drain_bytes": int(env_number("FRAMING_DRAIN_BYTES", 16 * 1024 * 1024, float)),
         "test_hooks_dir": os.environ.get("FRAMING_TEST_HOOKS_DIR") or None,
         # Experimental, off: analyse each admitted request inside spaCy's memory zone (bench/LOAD.md, "Memory").
         "memory_zones": os.environ.get("FRAMING_MEMORY_ZONES", "") == "1",
