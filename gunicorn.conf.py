@@ -3,6 +3,10 @@ import gc
 import logging
 import os
 import secrets
+import time
+
+from service.config import env_number
+from service.worker import socket_timeouts
 
 # Each worker holds spaCy, VADER and the lexicons: about 200 MB RSS after warm-up, most of it shared with the
 # master through preload (bench/LOAD.md has the measured figures). Budget 250 MB a worker and keep room for the
@@ -52,8 +56,14 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
 # and a thread is only taken once it is complete, so slow clients cannot hold a worker; the analysis itself is
 # admitted FRAMING_ANALYSIS_SLOTS at a time per worker, with FRAMING_QUEUE_DEPTH waiting (service/middleware.py).
 worker_class = "service.worker.FramingWorker"
-_slots = int(os.environ.get("FRAMING_ANALYSIS_SLOTS") or 1)
-_depth = int(os.environ.get("FRAMING_QUEUE_DEPTH") or 4)
+# Numbers are read here in the master, once: one that is not a number stops start-up with a one-line message naming
+# the variable (service/config.py env_number), instead of a traceback or a worker quietly using a default.
+try:
+    _slots = max(1, int(env_number("FRAMING_ANALYSIS_SLOTS", 1, float)))
+    _depth = max(0, int(env_number("FRAMING_QUEUE_DEPTH", 4, float)))
+    socket_timeouts()  # FRAMING_HEADER_TIMEOUT, FRAMING_READ_TIMEOUT (service/worker.py)
+except RuntimeError as _exc:
+    raise SystemExit(f"framing: {_exc}") from None
 # Every admitted or waiting request holds a thread; the spare ones answer /healthz, pages and fast 503s.
 threads = int(os.environ.get("GUNICORN_THREADS") or (_slots + _depth + 6))
 # Connections a worker holds at once (kept-alive and half-read ones included); beyond it, it stops accepting.
@@ -119,6 +129,21 @@ def _limit_malloc_arenas():
 _limit_malloc_arenas()
 
 
+def when_ready(server):
+    """Warm the preloaded app once in the master, before the first worker forks (service/analysis/core.py warm_up).
+
+    Models that load on first use (the language model alone is ~70 MB) are then built once and shared by every
+    worker copy-on-write, instead of once per worker on its first request (bench/LOAD.md, "Memory").
+    """
+    if os.environ.get("FRAMING_WARM_UP", "1").strip().lower() in ("0", "false", "no"):
+        return
+    from service.analysis.core import warm_up
+
+    started = time.monotonic()
+    warm_up(server.app.wsgi().extensions["framing"])
+    server.log.info("Warmed up the analysis in %.1f s", time.monotonic() - started)
+
+
 def pre_fork(server, worker):
     """Move the preloaded objects out of the garbage collector's reach so workers don't copy their pages."""
     gc.freeze()
@@ -128,7 +153,7 @@ def worker_abort(worker):
     """Log the requests a worker was handling when the master aborted it (SIGABRT on a missed heartbeat)."""
     from service.middleware import INFLIGHT
 
-    now = __import__("time").monotonic()
+    now = time.monotonic()
     for entry in INFLIGHT.snapshot().values():
         worker.log.critical("worker %s aborted while handling rid=%s %s %s (%.1f s)", worker.pid, entry["rid"],
                             entry["method"], entry["path"], now - entry["start"])

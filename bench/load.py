@@ -115,6 +115,9 @@ def start_server(port: int, workers: int, **env) -> tuple[subprocess.Popen, floa
     line = next(l for l in (ROOT / "Procfile").read_text().splitlines() if l.startswith("web:"))
     full_env = dict(os.environ, PORT=str(port), WEB_CONCURRENCY=str(workers),
                     GUNICORN_CMD_ARGS=f"--bind 127.0.0.1:{port}", LOG_LEVEL="warning",
+                    # Every request comes from this one client; in production they come from many, each under
+                    # its own per-client limit. The bench measures the server, not the limiter: limits off.
+                    FRAMING_RATE_LIMITS="0",
                     PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     full_env.update({k: str(v) for k, v in env.items()})
     log = (ROOT / "bench" / "out" / "load-server.log").open("ab")
@@ -281,6 +284,7 @@ def part_memory(args) -> dict:
     out = {}
     bodies = mixed_bodies(args.memory_requests)
     variants = {"no_recycling": {"GUNICORN_MAX_REQUESTS": "0"}, "shipped": {},
+                "no_warm_up": {"FRAMING_WARM_UP": "0"},
                 "memory_zones": {"GUNICORN_MAX_REQUESTS": "0", "FRAMING_MEMORY_ZONES": "1"},
                 # Recycling sooner than shipped, to see its effect within a short run.
                 "recycle_100": {"GUNICORN_MAX_REQUESTS": "100", "GUNICORN_MAX_REQUESTS_JITTER": "20"},

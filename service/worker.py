@@ -31,6 +31,7 @@ from gunicorn.http import errors as http_errors
 from gunicorn.http2 import negotiation
 from gunicorn.workers import gthread
 
+from .config import env_number
 from .middleware import INFLIGHT
 
 HEAD_ENDS = (b"\r\n\r\n", b"\n\n")
@@ -55,13 +56,6 @@ _CODES = {400: "bad_request", 403: "forbidden", 408: "request_timeout", 414: "ur
           501: "not_implemented", 503: "overloaded"}
 
 
-def _float_env(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name) or default)
-    except ValueError:
-        return default
-
-
 def json_error(status: int, message: str, rid: str | None = None, extra_headers=()) -> bytes:
     """Return a complete HTTP/1.1 response carrying the app's JSON error shape and the security headers."""
     body = json.dumps({"error": {"code": _CODES.get(status, "http_error"), "message": message, "fields": {},
@@ -72,6 +66,15 @@ def json_error(status: int, message: str, rid: str | None = None, extra_headers=
     head = f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
     head += "".join(f"{k}: {v}\r\n" for k, v in headers if v != "") + "\r\n"
     return head.encode("latin-1") + body
+
+
+def socket_timeouts() -> tuple[float, float]:
+    """Return (FRAMING_HEADER_TIMEOUT, FRAMING_READ_TIMEOUT) in seconds, default 10 each (docs/deploy.md).
+
+    gunicorn.conf.py calls this in the master at start-up, so a value that is not a number stops the server there
+    with a message naming the variable, instead of being replaced by the default unnoticed.
+    """
+    return (env_number("FRAMING_HEADER_TIMEOUT", 10.0, float), env_number("FRAMING_READ_TIMEOUT", 10.0, float))
 
 
 class _Capture:
@@ -100,8 +103,7 @@ class FramingWorker(gthread.ThreadWorker):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.header_timeout = _float_env("FRAMING_HEADER_TIMEOUT", 10.0)
-        self.read_timeout = _float_env("FRAMING_READ_TIMEOUT", 10.0)
+        self.header_timeout, self.read_timeout = socket_timeouts()
 
     # ---- reading the head without holding a thread ---------------------------------------------------------
 
@@ -192,6 +194,10 @@ class FramingWorker(gthread.ThreadWorker):
     def set_accept_enabled(self, enabled):
         was = self._accepting
         super().set_accept_enabled(enabled)
+        if enabled and not was and not getattr(self, "_said_ready", False):
+            # Once per worker: from here on it takes connections (the tests wait for every worker's line).
+            self._said_ready = True
+            self.log.info("Worker %s accepting connections", os.getpid())
         if was and not enabled and not self.alive:
             self.log.info("Worker %s stopped accepting connections (shutting down)", os.getpid())
 

@@ -66,6 +66,7 @@ class Server:
 
     def __init__(self, tmp_path: Path, workers: int = 2, **env):
         self.port = free_port()
+        self.worker_count = workers
         self.hooks = tmp_path / "hooks"
         self.hooks.mkdir(exist_ok=True)
         self.log = tmp_path / f"server-{self.port}.log"
@@ -90,8 +91,14 @@ class Server:
             return False
 
     def wait_ready(self) -> None:
-        """Wait until /healthz answers 200 (however long start-up takes on this machine)."""
+        """Wait until /healthz answers 200 and every worker takes connections (however long start-up takes).
+
+        /healthz alone is answered by whichever worker boots first; a test that signals the server right after it
+        would race the other worker's boot.
+        """
         wait_until(self.healthy, "/healthz to answer", step=0.05)
+        wait_until(lambda: self.text().count("accepting connections\n") >= self.worker_count,
+                   f"{self.worker_count} workers to accept connections", step=0.05)
 
     def workers(self) -> list[int]:
         """Return the pids of the live (not zombie) worker processes."""

@@ -201,3 +201,17 @@ def test_the_token_limit_does_not_count_chrome(resources):
     assert count_tokens(resources, text) > 5000
     result = analyze_document(resources, text, max_tokens=500)
     assert result["stats"]["words"] == analyze_document(resources, STORY)["stats"]["words"]
+
+
+def test_warm_up_runs_every_step_and_leaves_answers_unchanged(resources):
+    """The server's pre-fork warm-up (gunicorn.conf.py when_ready) analyses both built-in texts without error, and
+    an analysis after it answers exactly as one before it."""
+    from service.analysis.core import WARM_UP_TEXTS, warm_up
+
+    text = "Officials said the regime's \"reforms\" were a sham, and critics slammed the move."
+    before = analyze_document(resources, text)
+    warm_up(resources)
+    assert analyze_document(resources, text) == before
+    english, french = (analyze_document(resources, t) for t in WARM_UP_TEXTS)
+    assert english["loaded_terms"]["hits"] and english["actors"]
+    assert french["language"] == "fr"

@@ -164,3 +164,29 @@ def analyze_document(res: Resources, text: str, title: str | None = None, outlet
                    max_targets=max_targets, max_mentions=max_mentions, include_text=include_text,
                    language=language)
     return run(doc).result()
+
+
+# A short English story with names, a title, quoted speech, a scare quote and loaded words, and a French paragraph:
+# enough to touch every step once (spaCy's parser and NER, the lexicon matchers, target sentiment, textstat's
+# dictionaries, the language model, the sentence model). Written for this purpose; no corpus text.
+WARM_UP_TEXTS = (
+    ("Talks resume in Caracas\n\n"
+     "President Nicolas Maduro said on Tuesday that talks with the opposition would resume, but Juan Guaido "
+     "claimed the regime's \"dialogue\" was a sham. \"We will not be fooled again,\" Guaido told reporters. "
+     "Russia and the United States traded accusations over the crisis, which has left millions without power. "
+     "Is this the end? Critics slammed the move!"),
+    ("Le président a déclaré mardi que les négociations reprendraient à Caracas la semaine prochaine, selon "
+     "plusieurs sources proches du dossier."),
+)
+
+
+def warm_up(res: Resources) -> None:
+    """Run the analysis once on ``WARM_UP_TEXTS`` so lazily loaded models and first-use buffers exist now.
+
+    The language model (py3langid unpacks ~70 MB of arrays on first use), textstat's dictionaries and spaCy's work
+    buffers are otherwise built by each server worker on its first request, in memory of its own. Called in the
+    server's master before it forks (gunicorn.conf.py ``when_ready``), they are built once and shared by every
+    worker (bench/LOAD.md, "Memory").
+    """
+    for text in WARM_UP_TEXTS:
+        analyze_document(res, text, outlet="The Moscow Times")
