@@ -1,0 +1,35 @@
+"""tools/build_profiles.py --update-lean: a retrained lean model reaches the shipped profiles without a rebuild."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+
+import pytest
+
+from bench.datasets import EVALDATA
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+
+SHIPPED = ROOT / "lexicons" / "outlets"
+
+pytestmark = pytest.mark.skipif(not (EVALDATA / "allsides-abp").is_dir(), reason="AllSides corpus not beside the repo")
+
+
+def test_update_lean_restores_the_lean_sections_and_touches_nothing_else(tmp_path):
+    import build_profiles
+
+    out = tmp_path / "outlets"
+    shutil.copytree(SHIPPED, out)
+    before = {p.name: p.read_bytes() for p in out.glob("*.json")}
+    # Unchanged model: nothing to rewrite.
+    assert build_profiles.update_lean(EVALDATA, out) == []
+    assert {p.name: p.read_bytes() for p in out.glob("*.json")} == before
+    # Two profiles whose lean section is stale (as after a retrain): exactly those are rewritten, and only there.
+    for name in ("breitbart-news.json", "the-moscow-times.json"):
+        prof = json.loads((out / name).read_text())
+        prof["lean"] = {"allsides": None, "estimate": "center", "probabilities": None, "articles": 0}
+        (out / name).write_text(json.dumps(prof))
+    assert sorted(build_profiles.update_lean(EVALDATA, out)) == ["breitbart-news", "the-moscow-times"]
+    assert {p.name: p.read_bytes() for p in out.glob("*.json")} == before
