@@ -34,14 +34,18 @@ for p in (ROOT, ROOT / "tools"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-import train_lean as tl  # noqa: E402
+import train_lean as tl
 
-from bench.basil_lexicon import auc  # noqa: E402
-from bench.datasets import EVALDATA, LEANS  # noqa: E402
-from bench.report import write_report  # noqa: E402
-from service.analysis.baselines import (balanced_weights, outlet_lexicon, reference_counts,  # noqa: E402
-                                        weighted_summary)
-from service.analysis.outlets import OutletTable  # noqa: E402
+from bench.basil_lexicon import auc
+from bench.datasets import EVALDATA, LEANS
+from bench.report import write_report
+from service.analysis.baselines import (
+    balanced_weights,
+    outlet_lexicon,
+    reference_counts,
+    weighted_summary,
+)
+from service.analysis.outlets import OutletTable
 
 MIN_OUTLET_ARTICLES = 50  # issue 15: outlet-level lean is the mean over >= 50 articles
 MIN_TOPIC_ARTICLES = 10
@@ -114,8 +118,9 @@ def lean_figures(P, y, g, topics) -> dict:
 
 def closest_profile(arts, g, leans, table, holdout_share: float = 0.2) -> dict:
     """Return how often an article's best-fitting outlet lexicon (built without it) is its own outlet."""
-    from service.analysis.lean import names_pattern
     import build_profiles as bp
+
+    from service.analysis.lean import names_pattern
 
     strip = names_pattern(tl.strip_names(table))
     per = Counter(g)
@@ -196,17 +201,33 @@ def seed_percentiles() -> list[dict]:
 
 def markdown(report: dict) -> str:
     """Return the report's tables as Markdown (bench/LEAN.md pastes them)."""
-    lines = ["| model | macro-F1 | AUC right vs left | outlets right (>= 50 articles) | outlet AUC | eta2 topic | "
-             "eta2 outlet | within-outlet sd over topics | between-outlet sd |", "|---|---|---|---|---|---|---|---|---|"]
-    for name in ("recipe", "floor"):
+    lines = [("| model | macro-F1 | AUC right vs left | outlets right (>= 50 articles) | outlet AUC | eta2 topic | "
+             "eta2 outlet | within-outlet sd over topics | between-outlet sd |"), "|---|---|---|---|---|---|---|---|---|"]
+    for name in ("recipe", "recipe_uncalibrated", "floor"):
         r = report.get(name)
         if not r:
             continue
         t = r["topic"]
-        lines.append(f"| {name} | {r['macro_f1']:.3f} | {r['auc_right_vs_left']:.3f} | {r['outlet_accuracy'][0]} of "
+        cal = "calibrated" if report.get("recipe_calibrated") else "uncalibrated"
+        label = {"recipe": f"shipped recipe (topic_drop {report.get('recipe_topic_drop')}, C {report.get('recipe_C')}, "
+                           f"{cal})",
+                 "recipe_uncalibrated": "same, without calibration",
+                 "floor": "floor (raw text, unweighted)"}[name]
+        lines.append(f"| {label} | {r['macro_f1']:.3f} | {r['auc_right_vs_left']:.3f} | {r['outlet_accuracy'][0]} of "
                      f"{r['outlet_accuracy'][1]} | {r['outlet_auc_right_vs_left']:.3f} | {t['eta2_topic']:.3f} | "
                      f"{t['eta2_outlet']:.3f} | {t['within_outlet_sd_over_topics_median']} | "
                      f"{t['between_outlet_sd']} |")
+    if report.get("C_grid"):
+        lines += ["", ("| topic_drop | C | calibrated | macro-F1 | AUC | outlets right | outlet AUC | predicted "
+                      "left / center / right |"), "|---|---|---|---|---|---|---|---|"]
+        for v in report["C_grid"]:
+            for cal in ("uncalibrated", "calibrated"):
+                a = v[cal]
+                sh = a["per_class_share_predicted"]
+                lines.append(f"| {v['topic_drop']} | {v['C']} | {cal == 'calibrated'} | {a['macro_f1']:.3f} | "
+                             f"{a['auc_right_vs_left']:.3f} | {a['outlet_accuracy'][0]} of {a['outlet_accuracy'][1]} | "
+                             f"{a['outlet_auc_right_vs_left']:.3f} | {sh.get('left', 0)} / {sh.get('center', 0)} / "
+                             f"{sh.get('right', 0)} |")
     if report.get("recipe"):
         lines += ["", "| outlet (held out) | articles | AllSides | estimate | P(left, center, right) |",
                   "|---|---|---|---|---|"]
@@ -215,11 +236,11 @@ def markdown(report: dict) -> str:
                          f"{', '.join(f'{v:.2f}' for v in o['probabilities'])} |")
     if report.get("closest_profile"):
         c = report["closest_profile"]
-        lines += ["", f"Closest profile is the article's own outlet: {c['accuracy']:.3f} (top-5 {c['top5']:.3f}; "
-                      f"chance {c['chance']:.3f}; {c['articles']} held-out articles, {c['outlets']} outlets)."]
+        lines += ["", (f"Closest profile is the article's own outlet: {c['accuracy']:.3f} (top-5 {c['top5']:.3f}; "
+                      f"chance {c['chance']:.3f}; {c['articles']} held-out articles, {c['outlets']} outlets).")]
     if report.get("seeds"):
-        lines += ["", "| seed | outlet | profile (articles) | loaded density: pooled pct / outlet pct (n) | "
-                      "framing index | lean | typicality |", "|---|---|---|---|---|---|---|"]
+        lines += ["", ("| seed | outlet | profile (articles) | loaded density: pooled pct / outlet pct (n) | "
+                      "framing index | lean | typicality |"), "|---|---|---|---|---|---|---|"]
         for x in report["seeds"]:
             ld = x["loaded_density"]
             typ = x["typicality"] or {}
@@ -239,8 +260,9 @@ def main(argv=None) -> int:
     ap.add_argument("--cache-dir", type=Path, default=None, help="keep the articles' terms here between runs")
     ap.add_argument("--skip", nargs="*", default=[], choices=["floor", "recipe", "closest", "seeds"])
     ap.add_argument("--recipe-from", type=Path, default=None,
-                    help="read the recipe's out-of-fold probabilities from tools/train_lean.py's --heldout-out file "
-                         "(bench/out/lean_heldout.json) instead of fitting the five folds again")
+                    help="read the recipe's (and, with --floor there, the floor's) out-of-fold probabilities from "
+                         "tools/train_lean.py's --heldout-out file (bench/out/lean_heldout.json) instead of fitting "
+                         "the five folds again")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "lean.json")
     ap.add_argument("--merge", type=Path, nargs="*", default=[],
                     help="print the Markdown of earlier reports merged (later files win), and stop")
@@ -259,19 +281,31 @@ def main(argv=None) -> int:
     report = {"corpus": {"articles": len(arts), "outlets": len(leans),
                          "leans": dict(Counter(leans.values()))}, "folds": tl.outlet_folds(leans)}
     runs = ([] if "floor" in args.skip else [("floor", True)]) + ([] if "recipe" in args.skip else [("recipe", False)])
+    data = json.loads(args.recipe_from.read_text(encoding="utf-8")) if args.recipe_from else None
+    if data:
+        # The out-of-fold probabilities as tools/train_lean.py wrote them (same folds, same corpus).
+        assert data["folds"] == report["folds"] and [r["id"] for r in data["articles"]] == [a.id for a in arts]
+        report["recipe_source"] = str(args.recipe_from)
+        report["recipe_C"], report["C_grid"] = data.get("C"), data.get("grid")
+        report["recipe_topic_drop"], report["recipe_calibrated"] = data.get("topic_drop"), data.get("calibrated")
     for name, raw in runs:
-        if name == "recipe" and args.recipe_from:
-            # The recipe's out-of-fold probabilities as tools/train_lean.py wrote them (same folds, same corpus).
-            data = json.loads(args.recipe_from.read_text(encoding="utf-8"))
-            assert data["folds"] == report["folds"] and [r["id"] for r in data["articles"]] == [a.id for a in arts]
+        if data and name == "recipe":
             P = [r["p"] for r in data["articles"]]
-            report["recipe_source"] = str(args.recipe_from)
+            if "p_uncalibrated" in data["articles"][0]:
+                report["recipe_uncalibrated"] = lean_figures([r["p_uncalibrated"] for r in data["articles"]], y,
+                                                             g, topics)
+        elif data and name == "floor" and data.get("floor"):
+            P = data["floor"]
         else:
             cache = args.cache_dir / f"terms_{name}.pkl" if args.cache_dir else None
-            counts = tl.terms_of(arts, table, cache, raw=raw)
+            counts = tl.terms_of(arts, table, cache, raw=raw, groups=g)
             X, terms = tl.matrix(counts)
             del counts
-            P = tl.heldout(X, terms, g, y, topics, leans, floor=raw).tolist()
+            drop = 0.0 if raw else tl.TOPIC_DROP
+            Z = tl.heldout(X, terms, g, y, topics, leans, floor=raw, drops=(drop,))[(drop, tl.C)]
+            # Uncalibrated: tools/train_lean.py chooses and cross-fits the calibration; --recipe-from reads its
+            # figures, which are the shipped recipe's.
+            P = tl.softmax(Z).tolist()
         report[name] = lean_figures(P, y, g, topics)
         r = report[name]
         print(f"{name}: macro-F1 {r['macro_f1']:.3f}  AUC right-vs-left {r['auc_right_vs_left']:.3f}  outlets "
