@@ -38,12 +38,12 @@ for p in (ROOT, ROOT / "tools"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-import build_profiles as bp  # noqa: E402
+import build_profiles as bp
 
-from bench import basil_lexicon as bl  # noqa: E402
-from bench.calibration import bingliu_words, hl_density  # noqa: E402
-from service.analysis.calibration import Calibration  # noqa: E402
-from service.analysis.profiles import analyse_texts, build_profiles  # noqa: E402
+from bench import basil_lexicon as bl
+from bench.calibration import bingliu_words, hl_density
+from service.analysis.calibration import Calibration
+from service.analysis.profiles import analyse_texts, build_profiles
 
 OUT_MD = ROOT / "bench" / "ACCURACY.md"
 OUT_JSON = ROOT / "bench" / "out" / "accuracy.json"
@@ -134,6 +134,52 @@ def speed(res, kinds=("off", "static", "minilm"), repeats: int = 3) -> dict:
             times.append(time.process_time() - t)
         out[kind] = {"cpu_seconds": round(sorted(times)[len(times) // 2], 3), "encoder": model.describe()["encoder"]}
     return out
+
+
+ENCODER_JSON = ROOT / "bench" / "out" / "encoder.json"
+
+
+def encoder_report(path: Path = ENCODER_JSON) -> tuple[str, str] | None:
+    """Return (table row, cost paragraph) from bench/encoder.py's last run (bench/out/encoder.json), or None.
+
+    That script compares the sentence encoders in one run (one parse of BASIL, every encoder's sentence model on
+    it; costs and memory side by side), so its ratios hold even on a shared machine; this report quotes them.
+    """
+    if not path.is_file():
+        return None
+    e = json.loads(path.read_text(encoding="utf-8"))
+    b, sp, mem = e.get("basil", {}), e.get("speed", {}), e.get("memory", {})
+    if "minilm" not in b or "static" not in b:
+        return None
+    m, st = b["minilm"], b["static"]
+    model_json = json.loads((ROOT / "lexicons" / "models" / "sentence_bias.json").read_text(encoding="utf-8"))
+    heads = model_json.get("encoders", {})
+    cv = {k: heads.get(k, {}).get("head", {}).get("wikinpov_cv_auc") for k in ("static", "minilm")}
+    d = m["index_minus_static"]
+    row = (f"| ″ (`FRAMING_SENTENCE_ENCODER=minilm`, bench/encoder.py {e['started'][:10]}) | ″ | | | BASIL 2013–14 "
+           f"sentences alone; WikiNPOV 5-fold CV of the minilm head | {fmt(m['index_auc'], m['index_ci95'])} "
+           f"(sentence model alone {fmt(m['model_auc'], m['model_ci95'])}); minilm − static {d[0]:+.3f} "
+           f"[{d[1][0]:+.3f}, {d[1][1]:+.3f}] (paired); head CV {fmt(cv['minilm'])} | same run: `static` "
+           f"{fmt(st['index_auc'], st['index_ci95'])}, head CV {fmt(cv['static'])} |")
+    cost = ""
+    an = sp.get("analysis", {})
+    if all("cpu_seconds" in an.get(k, {}) for k in ("off", "static", "minilm")):
+        now = sp["minilm_now"]["batched"]["sentences_per_second"]
+        before = next((v["batched"]["sentences_per_second"] for k, v in sp.items() if k.startswith("minilm_at_")),
+                      None)
+        cost = (f"bench/encoder.py ({e['started'][:10]}, one run, CPU seconds of one core, same {an['words']}-word "
+                f"text): `off` {an['off']['cpu_seconds']:.3f} s, `static` {an['static']['cpu_seconds']:.3f} s, "
+                f"`minilm` {an['minilm']['cpu_seconds']:.3f} s (minilm / static = "
+                f"{an['minilm']['cpu_seconds'] / an['static']['cpu_seconds']:.2f}×); the full encoder alone "
+                f"{now:.0f} sentences/s batched"
+                + (f" (was {before:.0f} before batching, same run)" if before else "") + ".")
+        if all("parent" in mem.get(k, {}) for k in ("static", "minilm")):
+            ms, mm = mem["static"], mem["minilm"]
+            cost += (f" Memory after loading and one analysis: RSS {ms['parent']['rss_mb']:.0f} MB (`static`) vs "
+                     f"{mm['parent']['rss_mb']:.0f} MB (`minilm`); a worker forked after loading keeps "
+                     f"{ms['forked_worker']['private_mb']:.0f} vs {mm['forked_worker']['private_mb']:.0f} MB "
+                     "private, the weights stay shared with the master.")
+    return row, cost
 
 
 def fmt(v, ci=None) -> str:
@@ -234,55 +280,58 @@ def main(argv=None) -> int:
 
     r = rows
     eh = enc_spec.get("head") or {}
+    enc_report = encoder_report()
     lines = [
         "# Accuracy of the bias scores (issue 14)",
         "",
-        f"Written by `make bench-accuracy` (bench/accuracy.py) in {report['seconds']['total']:.0f} s; sentence encoder "
+        (f"Written by `make bench-accuracy` (bench/accuracy.py) in {report['seconds']['total']:.0f} s; sentence encoder "
         f"`{encoder}` (FRAMING_SENTENCE_ENCODER). Goals and \"held-out\" figures are the issue's, measured by others "
         "on sets we do not have; the dev figures are this run's, on data no shipped weight was fitted on unless "
         "marked. 95% intervals: percentile bootstrap over whole articles (BASIL) or outlets (AllSides), 1,000 "
-        "resamples. Per-measure definitions: the docstring of bench/accuracy.py.",
+        "resamples. Per-measure definitions: the docstring of bench/accuracy.py."),
         "",
-        "| what | held-out set (issue) | issue: baseline / before | goal | dev set here | dev: this run | "
-        "dev: baselines, same run |",
+        ("| what | held-out set (issue) | issue: baseline / before | goal | dev set here | dev: this run | "
+        "dev: baselines, same run |"),
         "|---|---|---|---|---|---|---|",
-        f"| sentence bias: AUC of `calibrated.framing_index.value` per sentence | BABE | Hu & Liu 0.62, loaded "
+        (f"| sentence bias: AUC of `calibrated.framing_index.value` per sentence | BABE | Hu & Liu 0.62, loaded "
         f"density 0.65 / 0.669 | ≥ 0.75 | BASIL 2013–14 sentences alone (lexical span) | "
         f"{fmt(*r['sentence_index_heldout'])} (sentence model alone {fmt(*r['sentence_model_heldout'])}) | "
-        f"Hu & Liu {fmt(*r['sentence_hl_heldout'])}; loaded density {fmt(*r['sentence_loaded_heldout'])} |",
+        f"Hu & Liu {fmt(*r['sentence_hl_heldout'])}; loaded density {fmt(*r['sentence_loaded_heldout'])} |"),
         f"| ″ (encoder head) | ″ | | | WikiNPOV, 5-fold CV of the head | {fmt(eh.get('wikinpov_cv_auc'))} | — |",
-        f"| article hyperpartisanship: AUC of the index per article | SemEval-2019 by-article | loaded density 0.70 "
+        *([enc_report[0]] if enc_report else []),
+        (f"| article hyperpartisanship: AUC of the index per article | SemEval-2019 by-article | loaded density 0.70 "
         f"/ 0.739 | ≥ 0.80 | AllSides sample ({len(sample)} articles, partisan-rated vs centre-rated outlet) | "
-        f"{fmt(*r['hyper_index'])} | loaded density {fmt(*r['hyper_loaded'])}; Hu & Liu {fmt(*r['hyper_hl'])} |",
-        f"| article bias: AUC (BASIL span density above median) | BASIL 2015–19 | Hu & Liu 0.655 / 0.673 | "
+        f"{fmt(*r['hyper_index'])} | loaded density {fmt(*r['hyper_loaded'])}; Hu & Liu {fmt(*r['hyper_hl'])} |"),
+        (f"| article bias: AUC (BASIL span density above median) | BASIL 2015–19 | Hu & Liu 0.655 / 0.673 | "
         f"Liu + 0.05 | BASIL 2013–14 articles | {fmt(*r['article_index_heldout'])} | "
-        f"Hu & Liu {fmt(*r['article_hl_heldout'])}; loaded density {fmt(*r['article_loaded_heldout'])} |",
-        "| sentence subjectivity: AUC | crowd-labelled news sentences | — / 0.555 | ≥ 0.70 | no dev set here | "
-        "— | — |",
-        "| target sentiment macro-F1 | NewsMTSC rw test | VADER 0.51 / 0.647 | ≥ 0.70 | NewsMTSC rw-dev | "
-        "bench/newsmtsc.py (owned elsewhere) | |",
-        "| author stance to main entities macro-F1 | BASIL 2015–19 | majority 0.30 / 0.396 | ≥ 0.50 | BASIL | "
-        "bench/basil_actors.py (owned elsewhere) | |",
-        f"| loaded-term spans touched | BASIL 2015–19 | Hu & Liu 0.51 at 58 / 0.27 at 5.1 | ≥ 0.40 at ≤ 10 "
+        f"Hu & Liu {fmt(*r['article_hl_heldout'])}; loaded density {fmt(*r['article_loaded_heldout'])} |"),
+        ("| sentence subjectivity: AUC | crowd-labelled news sentences | — / 0.555 | ≥ 0.70 | no dev set here | "
+        "— | — |"),
+        ("| target sentiment macro-F1 | NewsMTSC rw test | VADER 0.51 / 0.647 | ≥ 0.70 | NewsMTSC rw-dev | "
+        "bench/newsmtsc.py (owned elsewhere) | |"),
+        ("| author stance to main entities macro-F1 | BASIL 2015–19 | majority 0.30 / 0.396 | ≥ 0.50 | BASIL | "
+        "bench/basil_actors.py (owned elsewhere) | |"),
+        (f"| loaded-term spans touched | BASIL 2015–19 | Hu & Liu 0.51 at 58 / 0.27 at 5.1 | ≥ 0.40 at ≤ 10 "
         f"flags per 1,000 words | BASIL 2013–14 ({span_ours['lex_spans']} spans) | "
         f"{span_ours['span_recall']:.3f} at {span_ours['hits_per_1000_words']:.1f} | "
-        f"Hu & Liu {span_hl['span_recall']:.3f} at {span_hl['hits_per_1000_words']:.1f} |",
+        f"Hu & Liu {span_hl['span_recall']:.3f} at {span_hl['hits_per_1000_words']:.1f} |"),
         "",
         f"Cost of one {spd['words']}-word article on one core (CPU seconds, median of 3, whole analysis), by "
         "`FRAMING_SENTENCE_ENCODER`: " + "; ".join(
             f"`{k}` {v['cpu_seconds']:.3f} s" if "cpu_seconds" in v else f"`{k}` not available ({v['error']})"
             for k, v in spd.items() if k != "words")
         + (f" (static / off = {spd['static']['cpu_seconds'] / spd['off']['cpu_seconds']:.2f}×)"
-           if "cpu_seconds" in spd.get("static", {}) and "cpu_seconds" in spd.get("off", {}) else "") + ".",
+           if "cpu_seconds" in spd.get("static", {}) and "cpu_seconds" in spd.get("off", {}) else "") + "."
+        + (" " + enc_report[1] if enc_report and enc_report[1] else ""),
         "",
         "In-sample (2010–12, the years the weights were fitted on; for comparison only):",
         "",
         "| measure | 2010–12 | Hu & Liu | loaded density |",
         "|---|---|---|---|",
-        f"| sentence AUC, index | {fmt(*r['sentence_index_dev'])} | {fmt(*r['sentence_hl_dev'])} | "
-        f"{fmt(*r['sentence_loaded_dev'])} |",
-        f"| article AUC, index | {fmt(*r['article_index_dev'])} | {fmt(*r['article_hl_dev'])} | "
-        f"{fmt(*r['article_loaded_dev'])} |",
+        (f"| sentence AUC, index | {fmt(*r['sentence_index_dev'])} | {fmt(*r['sentence_hl_dev'])} | "
+        f"{fmt(*r['sentence_loaded_dev'])} |"),
+        (f"| article AUC, index | {fmt(*r['article_index_dev'])} | {fmt(*r['article_hl_dev'])} | "
+        f"{fmt(*r['article_loaded_dev'])} |"),
         "",
     ]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
