@@ -33,14 +33,17 @@ MAX_WORDPIECES = 256
 _LAYERS, _HEADS, _EPS = 6, 12, 1e-12  # config.json: num_hidden_layers, num_attention_heads, layer_norm_eps
 # Wordpieces per forward chunk. Bounds the working memory whatever the text's length: the largest array, the
 # fused (tokens, 1152) float32 q/k/v, is 4.6 KB a wordpiece, about 5 MB a chunk; 1,024 rows already run the
-# matmuls near one core's peak (about 65 GFLOP/s measured for 1,525 x 384 x 1536 here, as for 1,024).
+# matmuls near one core's peak (x @ W with W 384 x 1536, one BLAS thread, on this project's shared 2-core machine:
+# 61 GFLOP/s at 1,024 rows, 60 at 1,525, 66 at 4,096, 57 at 256).
 CHUNK_TOKENS = 1024
 # Attention scores per bucket per head (sentences x L x L): 16,384 cells x 12 heads x 4 bytes = 0.8 MB, e.g. 10
 # sentences of 40 wordpieces; a longer sentence gets a bucket of its own (3 MB at 256). Small buckets of sorted
-# sentences pad little; a 1,000-word article (63 sentences of 6 to 64 wordpieces) runs in about 8.
+# sentences pad little; the seeds' 1,070-word text split at sentence ends (63 sentences of 6 to 64 wordpieces) runs in
+# 5 buckets.
 ATTENTION_CELLS = 16_384
 # Wordpieces per feed-forward block: the (rows, 1536) intermediate and its GELU temporaries (1.5 MB at 256) stay in
-# cache; bench/encoder.py measured GELU 30% faster than over the whole chunk, matmuls no slower.
+# cache: GELU over 1,525 x 1536 took 19 ms in blocks of 256 rows vs 26 ms whole (one measurement, shared machine);
+# the matmuls lose little at 256 rows (57 vs 61 GFLOP/s, see CHUNK_TOKENS).
 FFN_ROWS = 256
 
 
