@@ -291,7 +291,7 @@ def main(argv=None) -> int:
     for name, raw in runs:
         if data and name == "recipe":
             P = [r["p"] for r in data["articles"]]
-            if "p_uncalibrated" in data["articles"][0]:
+            if data.get("calibrated") and "p_uncalibrated" in data["articles"][0]:
                 report["recipe_uncalibrated"] = lean_figures([r["p_uncalibrated"] for r in data["articles"]], y,
                                                              g, topics)
         elif data and name == "floor" and data.get("floor"):

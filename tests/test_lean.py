@@ -4,7 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from service.analysis.lean import LEANS, LeanModel, kept_spans, lean_of, lean_terms, names_pattern
+from service.analysis.lean import (
+    LEANS,
+    LeanModel,
+    kept_spans,
+    lean_of,
+    lean_terms,
+    names_pattern,
+)
 
 MODEL = Path(__file__).resolve().parents[1] / "lexicons" / "models" / "lean.json"
 
@@ -113,3 +120,35 @@ def test_shipped_model_reads_the_seeds():
         for ev in out["evidence"]:
             for span in ev["spans"]:
                 assert text[span["start"]:span["end"]].lower().replace("’", "'").split() == ev["term"].split()
+
+
+def test_byline_lines_are_furniture_but_a_sentence_starting_with_by_is_not():
+    text = ("By Jane Doe and John Roe, Reuters\nBy the time the vote came, the senators had left the chamber.\n"
+            "Photo by John Smith\n")
+    kept = "".join(text[s:e] for s, e in kept_spans(text))
+    assert "Jane Doe" not in kept and "John Smith" not in kept
+    assert "By the time the vote came" in kept
+
+
+def test_lines_repeated_across_an_outlets_articles_are_furniture():
+    from tools.train_lean import furniture_spans, repeated_lines
+
+    sign_off = "Our reporters contributed to this story from the capital"
+    texts = [f"Story number {k} about the budget vote in the senate.\n{sign_off}\n" for k in range(3)]
+    texts.append(f"A story from another outlet about the vote.\n{sign_off}\n")
+    groups = ["a", "a", "a", "b"]
+    rep = repeated_lines(texts, groups)
+    assert rep["a"] == {sign_off.lower()} and rep["b"] == set()  # three articles of "a"; one of "b"
+    spans = furniture_spans(texts[0], rep["a"])
+    assert [texts[0][s:e] for s, e in spans] == [sign_off]
+
+
+def test_training_weights_are_equal_per_lean_and_per_outlet_within_its_lean():
+    from tools.train_lean import sample_weights
+
+    groups = ["a"] * 6 + ["b"] * 2 + ["c"] * 4 + ["d"] * 1
+    ys = ["left"] * 8 + ["center"] * 4 + ["right"] * 1
+    w = sample_weights(groups, ys)
+    total = {o: sum(x for x, g in zip(w, groups) if g == o) for o in "abcd"}
+    assert abs(total["a"] - total["b"]) < 1e-9  # both left: half of the left total each
+    assert abs(total["c"] - (total["a"] + total["b"])) < 1e-9 and abs(total["d"] - total["c"]) < 1e-9

@@ -13,11 +13,15 @@ To keep the lean about wording rather than about which outlet or which topic, th
 training and at run time (``lean_terms``):
 - page furniture is not read: lines of fewer than ``MIN_LINE_WORDS`` words (captions, "Advertisement",
   "Story Continued Below", bylines) and short lines that look like sign-up, copyright, photo-credit or "read more"
-  furniture (``_BOILERPLATE``), plus any spans the caller excludes (the core's ``cleaning.removed``);
+  furniture (``_BOILERPLATE``) or a byline ("By Jane Doe and John Roe", ``_BYLINE``), plus any spans the caller
+  excludes (the core's ``cleaning.removed``); at training, also the lines an outlet repeats across its articles;
 - outlet names (every name of the alias table, stored in the model as ``strip_names``), @handles, e-mail
   addresses and URLs are blanked, so "Breitbart" or "CLICK HERE TO GET THE FOX NEWS APP" cannot vote;
-- the vocabulary keeps only terms used by many outlets of each lean at training (``min_outlets``), so one
-  outlet's house phrases and one story's names cannot become evidence of a lean.
+- the vocabulary keeps only terms used by many outlets at training (``min_outlets``), so one outlet's house
+  phrases and one story's names cannot become evidence of a lean, less the terms most tied to one topic
+  (``topic_drop``);
+- direct quotes are read or skipped as the model file says (``skip_quotes``; the 2026.11.2 model reads them).
+The model's calibration (temperature, class offsets) is folded into its weights: one softmax, as before.
 Pure Python, no Flask, deterministic.
 """
 from __future__ import annotations
@@ -40,7 +44,12 @@ _BOILERPLATE = re.compile(
     r"|contributed to this|toggle caption|enlarge this image|story continue|continue reading|read more|getty images"
     r"|reprint|photographer:|image caption|related:|watch:|listen:|share this|support (?:our|progressive)"
     r"|the views expressed|opinions expressed|is a (?:reporter|columnist|contributor|senior editor)",
-    re.I)
+    re.IGNORECASE)
+# A byline or credit line ("By Jane Doe and John Roe, Reuters", "Photo by ..."): the line starts with it and is
+# short (BYLINE_MAX_WORDS); "By the time the vote came ..." is kept because a capitalised name must follow "by".
+BYLINE_MAX_WORDS = 12
+_BYLINE = re.compile(r"\s*(?:(?:[Ww]ritten|[Rr]eported|[Pp]hotos?|[Vv]ideo|[Ee]dited) )?(?:[Bb]y|BY):? "
+                     r"(?:[A-Z][\w.'’/-]*(?:,? |$)){1,3}")
 _ALWAYS_BLANK = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|@\w+|\bpic\.twitter\.com/\S+")
 # Direct speech: the outlet's own voice is what the lean reads (quoted words are the speaker's framing).
 _QUOTE = re.compile(r"“[^”\n]{1,3000}”|\"[^\"\n]{1,3000}\"")
@@ -92,7 +101,8 @@ def kept_spans(text: str, exclude=(), skip_quotes: bool = False) -> list[tuple[i
     blank = sorted((int(s), int(e)) for s, e in exclude)
     for start, end, line in _line_spans(text):
         words = len(line.split())
-        if words < MIN_LINE_WORDS or (words <= BOILERPLATE_MAX_WORDS and _BOILERPLATE.search(line)):
+        if (words < MIN_LINE_WORDS or (words <= BOILERPLATE_MAX_WORDS and _BOILERPLATE.search(line))
+                or (words <= BYLINE_MAX_WORDS and _BYLINE.match(line))):
             blank.append((start, end))
     blank.extend(m.span() for m in _ALWAYS_BLANK.finditer(text))
     if skip_quotes:
@@ -149,7 +159,7 @@ class LeanModel:
     strip: NameMatcher | None = None
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "LeanModel":
+    def from_file(cls, path: str | Path) -> LeanModel:
         """Load a model file written by tools/train_lean.py."""
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         feats = data["features"]
