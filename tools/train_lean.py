@@ -405,7 +405,7 @@ def main(argv=None) -> int:
     X, terms = matrix(counts)
     del counts
     topics = [a.topic for a in arts]
-    c, t, b, P, grid = C, 1.0, [0.0, 0.0, 0.0], None, {}
+    c, t, b, P, grid, calibrated = C, 1.0, [0.0, 0.0, 0.0], None, {}, False
     if not args.no_cv:
         Z = heldout(X, terms, g, y, topics, leans, cs=C_GRID, drops=sorted({0.0, TOPIC_DROP}))
         for (d, cc), z in sorted(Z.items()):
@@ -450,8 +450,8 @@ def main(argv=None) -> int:
                       "probabilities": {k: round(float(v), 4) for k, v in zip(LEANS, mean)}}
     meta = {"name": "lean", "version": "2026.11.2",
             "description": "P(left|center|right) of an article's wording: multinomial logistic regression over "
-                           "sublinear TF-IDF unigrams and bigrams, outlet furniture and names blanked, calibrated "
-                           "on outlets held out",
+                           "sublinear TF-IDF unigrams and bigrams, outlet furniture and names blanked"
+                           + (", calibrated on outlets held out" if calibrated else ""),
             "source": "Article-Bias-Prediction (Baly, Da San Martino, Glass & Nakov, EMNLP 2020), 11,118 articles "
                       "of 79 AllSides labels (outlet ratings, not article labels); derived weights only, no text",
             "source_url": "https://github.com/ramybaly/Article-Bias-Prediction",
