@@ -4,7 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from service.analysis import language
 from service.analysis.language import detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,3 +54,22 @@ def test_the_fallback_detector_answers_alike(monkeypatch):
     for lang, text in SAMPLES[::3]:
         got = detect_language(text)
         assert got["language"] == lang and got["method"] == "py3langid 0.4.0"
+
+
+
+@pytest.fixture(scope="module")
+def reference_identifier():
+    """py3langid restricted to two-letter codes by its own set_languages(), as language.py used to build it."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages([code for code in ident.labels if len(code) == 2])
+    return ident
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.one_of(st.text(max_size=300), st.sampled_from([t for _, t in SAMPLES])))
+def test_the_two_letter_identifier_ranks_exactly_as_set_languages_would(reference_identifier, text):
+    """language.py builds its restricted identifier itself, so the full 142-language table can be freed; it must
+    rank every text exactly as py3langid's own restriction does."""
+    assert language._get_backend()[1](text) == reference_identifier.rank(text)[:language._TOP_K]

