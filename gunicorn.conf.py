@@ -129,6 +129,32 @@ def _limit_malloc_arenas():
 _limit_malloc_arenas()
 
 
+def _malloc_trim():
+    """Return glibc's ``malloc_trim``, or None (not glibc, or FRAMING_MALLOC_TRIM=0)."""
+    if os.environ.get("FRAMING_MALLOC_TRIM", "1").strip().lower() in ("0", "false", "no"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def post_request(worker, req, environ, resp):
+    """After a POST (an analysis), give the memory it freed back to the system (glibc ``malloc_trim(0)``).
+
+    A long article's parse briefly needs tens of MB; glibc keeps freed memory in its arenas for reuse, so a worker
+    otherwise stays at the size of the largest request it has served. Trimming costs ~4 ms a request, against
+    ~300 ms for an analysis (bench/LOAD.md, "Memory"); ``FRAMING_MALLOC_TRIM=0`` turns it off.
+    """
+    if _TRIM is not None and req.method == "POST":
+        _TRIM(0)
+
+
 def when_ready(server):
     """Warm the preloaded app once in the master, before the first worker forks (service/analysis/core.py warm_up).
 

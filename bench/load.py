@@ -285,6 +285,7 @@ def part_memory(args) -> dict:
     bodies = mixed_bodies(args.memory_requests)
     variants = {"no_recycling": {"GUNICORN_MAX_REQUESTS": "0"}, "shipped": {},
                 "no_warm_up": {"FRAMING_WARM_UP": "0"},
+                "no_trim": {"FRAMING_MALLOC_TRIM": "0"},
                 "memory_zones": {"GUNICORN_MAX_REQUESTS": "0", "FRAMING_MEMORY_ZONES": "1"},
                 # Recycling sooner than shipped, to see its effect within a short run.
                 "recycle_100": {"GUNICORN_MAX_REQUESTS": "100", "GUNICORN_MAX_REQUESTS_JITTER": "20"},

@@ -12,6 +12,7 @@ import os
 import runpy
 import signal
 import socket
+import types
 import urllib.error
 import urllib.request
 
@@ -187,3 +188,17 @@ def test_forwarded_headers_are_not_trusted_from_everyone_by_default(monkeypatch)
     assert "*" not in conf["forwarded_allow_ips"].split(",")
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.1")
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["forwarded_allow_ips"] == "10.0.0.1"
+
+
+def test_memory_is_trimmed_after_posts_unless_turned_off(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.delenv("FRAMING_MALLOC_TRIM", raising=False)
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["_TRIM"] is not None  # glibc, as on the platform's stack
+    calls = []
+    conf["post_request"].__globals__["_TRIM"] = lambda pad: calls.append(pad)
+    for method in ("POST", "GET"):
+        conf["post_request"](None, types.SimpleNamespace(method=method), {}, None)
+    assert calls == [0]
+    monkeypatch.setenv("FRAMING_MALLOC_TRIM", "0")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["_TRIM"] is None
