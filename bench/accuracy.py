@@ -73,10 +73,8 @@ def auc(y, s) -> float | None:
     return float((ranks[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
-def boot_auc(y, s, clusters, reps: int = BOOT, seed: int = 0) -> tuple[float | None, list[float | None]]:
-    """Return the AUC and its 95% percentile-bootstrap interval, resampling whole clusters."""
-    y, s = np.asarray(y), np.asarray(s, dtype=float)
-    point = auc(y, s)
+def cluster_bootstrap(clusters, stat, reps: int = BOOT, seed: int = 0) -> list[float]:
+    """Return the sorted values of ``stat(indices)`` over ``reps`` resamples of whole clusters (None dropped)."""
     groups: dict = {}
     for i, c in enumerate(clusters):
         groups.setdefault(c, []).append(i)
@@ -85,13 +83,24 @@ def boot_auc(y, s, clusters, reps: int = BOOT, seed: int = 0) -> tuple[float | N
     vals = []
     for _ in range(reps):
         idx = [i for k in rng.choices(keys, k=len(keys)) for i in groups[k]]
-        v = auc(y[idx], s[idx])
+        v = stat(idx)
         if v is not None:
             vals.append(v)
-    if not vals:
-        return point, [None, None]
     vals.sort()
-    return point, [round(vals[int(0.025 * len(vals))], 3), round(vals[int(0.975 * len(vals)) - 1], 3)]
+    return vals
+
+
+def interval95(vals: list[float]) -> list[float | None]:
+    """Return the 95% percentile interval of sorted bootstrap values (rounded to 3 places)."""
+    if not vals:
+        return [None, None]
+    return [round(vals[int(0.025 * len(vals))], 3), round(vals[int(0.975 * len(vals)) - 1], 3)]
+
+
+def boot_auc(y, s, clusters, reps: int = BOOT, seed: int = 0) -> tuple[float | None, list[float | None]]:
+    """Return the AUC and its 95% percentile-bootstrap interval, resampling whole clusters."""
+    y, s = np.asarray(y), np.asarray(s, dtype=float)
+    return auc(y, s), interval95(cluster_bootstrap(clusters, lambda idx: auc(y[idx], s[idx]), reps, seed))
 
 
 def allsides_sample(evaldata: Path, n: int, seed: int = 0) -> list[dict]:

@@ -45,7 +45,7 @@ for p in (ROOT, ROOT / "tools"):
 
 import build_profiles as bp
 
-from bench.accuracy import BOOT, auc, boot_auc, speed
+from bench.accuracy import BOOT, auc, boot_auc, cluster_bootstrap, interval95, speed
 
 OUT_JSON = ROOT / "bench" / "out" / "encoder.json"
 MODEL = ROOT / "lexicons" / "models" / "sentence_bias.json"
@@ -188,20 +188,12 @@ class _Fanout:
 def paired_diff(y, a, b, clusters, reps: int = BOOT, seed: int = 0) -> tuple[float, list[float]]:
     """Return AUC(a) - AUC(b) and its 95% percentile-bootstrap interval, resampling whole clusters (paired)."""
     y, a, b = np.asarray(y), np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    groups: dict = {}
-    for i, c in enumerate(clusters):
-        groups.setdefault(c, []).append(i)
-    keys = sorted(groups)
-    rng = random.Random(seed)
-    vals = []
-    for _ in range(reps):
-        idx = [i for k in rng.choices(keys, k=len(keys)) for i in groups[k]]
+
+    def diff(idx):
         va, vb = auc(y[idx], a[idx]), auc(y[idx], b[idx])
-        if va is not None and vb is not None:
-            vals.append(va - vb)
-    vals.sort()
-    return round(auc(y, a) - auc(y, b), 4), [round(vals[int(0.025 * len(vals))], 3),
-                                             round(vals[int(0.975 * len(vals)) - 1], 3)]
+        return None if va is None or vb is None else va - vb
+
+    return round(auc(y, a) - auc(y, b), 4), interval95(cluster_bootstrap(clusters, diff, reps, seed))
 
 
 def part_basil(res, kinds, evaldata: Path) -> dict:
