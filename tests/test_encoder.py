@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from service.analysis import sentence_bias as sb
 from service.analysis.encoder import (
@@ -91,3 +93,16 @@ def test_full_encoder_reproduces_the_published_similarities():
     assert sims[0, 1] == pytest.approx(0.6660, abs=1e-3)
     assert sims[0, 2] == pytest.approx(0.1046, abs=1e-3)
     assert sims[1, 2] == pytest.approx(0.1411, abs=1e-3)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_the_ascii_path_splits_exactly_as_berts_basic_tokenizer(text):
+    wp = _wordpiece_for_split_tests()
+    assert wp.words(text) == wp._words_unicode(text)
+
+
+def _wordpiece_for_split_tests():
+    from service.analysis.encoder import WordPiece
+
+    return WordPiece({"[UNK]": 0, "[CLS]": 1, "[SEP]": 2})

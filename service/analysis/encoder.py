@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import struct
 import unicodedata
 import zipfile
@@ -61,6 +62,13 @@ def _is_cjk(cp: int) -> bool:
             or 0x2F800 <= cp <= 0x2FA1F)
 
 
+# BERT's basic tokenizer restricted to ASCII: the control characters it drops (category Cc, except tab, line feed
+# and carriage return, which separate words), then words (letters and digits) and single punctuation marks
+# (_is_punct: every visible ASCII character that is not a letter or digit).
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ASCII_WORDS = re.compile(r"[a-z0-9]+|[!-/:-@\[-`{-~]")
+
+
 class WordPiece:
     """BERT's uncased tokenizer (BertNormalizer lowercase + accent stripping, BertPreTokenizer, WordPiece)."""
 
@@ -79,7 +87,17 @@ class WordPiece:
                    int(data["model"].get("max_input_chars_per_word", 100)))
 
     def words(self, text: str) -> list[str]:
-        """Normalise and split into words and single punctuation marks (BERT's basic tokenizer)."""
+        """Normalise and split into words and single punctuation marks (BERT's basic tokenizer).
+
+        ASCII text, most of what the service reads, takes a regex path with the same answer (tests/test_encoder.py
+        checks the two against each other on generated text): control characters other than tab and line breaks
+        dropped, runs of letters and digits are words, every other visible character is a mark of its own.
+        """
+        if text.isascii():
+            return _ASCII_WORDS.findall(_ASCII_CONTROLS.sub("", text.lower()))
+        return self._words_unicode(text)
+
+    def _words_unicode(self, text: str) -> list[str]:
         out, cur = [], []
         text = unicodedata.normalize("NFD", text.lower())
         for ch in text:
