@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup setup-dev bench bench-accuracy lock clean
+.PHONY: run test setup setup-dev bench bench-accuracy profiles lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,16 @@ bench: setup-dev
 bench-accuracy: setup-dev
 	$(BIN)/pip install --quiet -r requirements-tools.txt
 	OMP_NUM_THREADS=1 $(BIN)/python bench/accuracy.py
+
+## Rebuild the lean model and every outlet profile from the corpora in ../shared/evaldata (AllSides, BASIL) and the
+## seeds, deterministically (~45 minutes on two cores); then regenerate the seeds' snapshot on purpose
+## (tools/snapshot_seeds.py) and say why in the commit. After retraining the lean model alone,
+## `.venv/bin/python tools/build_profiles.py --update-lean` refreshes the profiles in seconds.
+PROFILES_VERSION ?= 2026.11.2
+profiles: setup-dev
+	$(BIN)/pip install --quiet -r requirements-tools.txt
+	$(BIN)/python tools/train_lean.py
+	$(BIN)/python tools/build_profiles.py --version $(PROFILES_VERSION)
 
 ## Re-pin every dependency with hashes from requirements*.in (needs the package index).
 lock: | $(BIN)/python
