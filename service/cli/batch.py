@@ -360,10 +360,12 @@ def batch_command(in_path, out_path, workers, unordered, quiet):
     """
     workers = workers or os.cpu_count() or 1
     resources = current_app.extensions["framing"]
-    try:
-        total = count_lines(in_path)
-    except BatchFileError as exc:
-        raise click.ClickException(str(exc)) from exc
+    total = None
+    if not quiet:  # the progress bar's total; --quiet reads IN once, so IN may be a pipe (``batch /dev/stdin``)
+        try:
+            total = count_lines(in_path)
+        except BatchFileError as exc:
+            raise click.ClickException(str(exc)) from exc
 
     def report(bad):
         click.echo(f"{in_path}: {bad}", err=True)
