@@ -121,6 +121,31 @@ def fill(driver, rows: list[tuple[str, str]]):
         driver.execute_script("arguments[0].value = arguments[1];", area, text)
 
 
+def gone(element):
+    """A wait condition: the element has left the document (the page was replaced).
+
+    Selenium's staleness_of expects StaleElementReferenceException; chromedriver 156 at times reports the same fact
+    as "unhandled inspector error: Node with given id does not belong to the document" (seen on a fresh-clone run).
+    """
+    from selenium.common.exceptions import (
+        StaleElementReferenceException,
+        WebDriverException,
+    )
+
+    def check(_driver):
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return check
+
+
 def submit(driver):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
@@ -128,7 +153,7 @@ def submit(driver):
 
     button = driver.find_element(By.CSS_SELECTOR, 'button[name="action"][value="compare"]')
     button.click()
-    WebDriverWait(driver, 60).until(ec.staleness_of(button))
+    WebDriverWait(driver, 60).until(gone(button))
     WebDriverWait(driver, 60).until(ec.presence_of_element_located((By.ID, "results")))
 
 

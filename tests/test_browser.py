@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import browser, fill, needs_browser, pick, screenshot, server, submit  # noqa: F401
+from tests.browser_support import browser, fill, gone, needs_browser, pick, screenshot, server, submit  # noqa: F401
 
 pytestmark = needs_browser
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
@@ -66,7 +66,7 @@ def test_add_another_and_seed_example_without_javascript(server, browser, seeds)
     assert len(browser.find_elements(By.TAG_NAME, "textarea")) == len(seeds)
     button = browser.find_element(By.CSS_SELECTOR, 'button[name="action"][value="add"]')
     button.click()
-    WebDriverWait(browser, 60).until(ec.staleness_of(button))
+    WebDriverWait(browser, 60).until(gone(button))
     WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.ID, f"text-{len(seeds)}")))
     assert len(browser.find_elements(By.TAG_NAME, "textarea")) == len(seeds) + 1
     assert browser.find_element(By.ID, "outlet-0").get_attribute("value") == seeds[0]["outlet"]
