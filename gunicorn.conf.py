@@ -5,7 +5,7 @@ import os
 import secrets
 import time
 
-from service.config import env_number
+from service.middleware import settings as server_settings
 from service.worker import socket_timeouts
 
 # Each worker holds spaCy, VADER and the lexicons: about 200 MB RSS after warm-up, most of it shared with the
@@ -59,11 +59,11 @@ worker_class = "service.worker.FramingWorker"
 # Numbers are read here in the master, once: one that is not a number stops start-up with a one-line message naming
 # the variable (service/config.py env_number), instead of a traceback or a worker quietly using a default.
 try:
-    _slots = max(1, int(env_number("FRAMING_ANALYSIS_SLOTS", 1, float)))
-    _depth = max(0, int(env_number("FRAMING_QUEUE_DEPTH", 4, float)))
+    _server = server_settings()  # the middleware's admission, queue and body settings (service/middleware.py)
     socket_timeouts()  # FRAMING_HEADER_TIMEOUT, FRAMING_READ_TIMEOUT (service/worker.py)
 except RuntimeError as _exc:
     raise SystemExit(f"framing: {_exc}") from None
+_slots, _depth = _server["slots"], _server["depth"]
 # Every admitted or waiting request holds a thread; the spare ones answer /healthz, pages and fast 503s.
 threads = int(os.environ.get("GUNICORN_THREADS") or (_slots + _depth + 6))
 # Connections a worker holds at once (kept-alive and half-read ones included); beyond it, it stops accepting.
