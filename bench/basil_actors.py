@@ -94,6 +94,32 @@ def vader_label(vader, text: str, entity: str) -> str:
     return "positive" if mean >= 0.05 else "negative" if mean <= -0.05 else "neutral"
 
 
+def score_articles(articles: list[dict], analyze, vader) -> list[dict]:
+    """Analyse each article with its main entities as caller targets; return one row per (article, entity).
+
+    ``analyze(text, targets=...)`` is the service's entry point (or the same over other resources). A row holds the
+    annotated feeling, whether NER and the caller target found the entity, the actor's and the target's sentiment
+    label, the VADER baseline's, and the article's index (for resampling whole articles).
+    """
+    rows = []
+    for n, art in enumerate(articles):
+        entities = list(art["feelings"])
+        result = analyze(art["text"], targets=entities or None)
+        for k, entity in enumerate(entities):
+            actor = match_actor(entity, result["actors"])
+            target = result["targets"][k]
+            rows.append({
+                "article": n,
+                "gold": art["feelings"][entity],
+                "found_ner": actor is not None,
+                "found_target": bool(target["found"]),
+                "actor": actor["sentiment"]["label"] if actor else None,
+                "target": target["sentiment"]["label"],
+                "vader": vader_label(vader, art["text"], entity),
+            })
+    return rows
+
+
 def main(argv=None) -> int:
     """Run the bench and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -111,22 +137,8 @@ def main(argv=None) -> int:
         articles = articles[: args.limit]
     default_resources()
     vader = SentimentIntensityAnalyzer()
-    rows = []
     start = time.perf_counter()
-    for art in articles:
-        entities = list(art["feelings"])
-        result = analyze(art["text"], targets=entities or None)
-        for k, entity in enumerate(entities):
-            actor = match_actor(entity, result["actors"])
-            target = result["targets"][k]
-            rows.append({
-                "gold": art["feelings"][entity],
-                "found_ner": actor is not None,
-                "found_target": bool(target["found"]),
-                "actor": actor["sentiment"]["label"] if actor else None,
-                "target": target["sentiment"]["label"],
-                "vader": vader_label(vader, art["text"], entity),
-            })
+    rows = score_articles(articles, analyze, vader)
     elapsed = time.perf_counter() - start
     gold = [r["gold"] for r in rows]
     majority = Counter(gold).most_common(1)[0][0] if gold else "neutral"

@@ -110,6 +110,26 @@ def _api_scorer(analyze):
     return run
 
 
+def score_rows(rows: list[dict], scorer, vader) -> tuple[list[str], list[str], list[str], list[int]]:
+    """Score NewsMTSC rows; return gold, VADER-sentence and model labels per target, and each target's row index.
+
+    ``scorer(text, spans)`` returns one sentiment dict (with ``label``) per (start, end) span; the row index lets a
+    caller resample whole sentences (targets of one sentence are not independent).
+    """
+    gold, base, pred, sentence = [], [], [], []
+    for k, row in enumerate(rows):
+        text = row["sentence_normalized"]
+        targets = row["targets"]
+        scored = scorer(text, [(t["from"], t["to"]) for t in targets])
+        vl = vader_label(vader.polarity_scores(text)["compound"])
+        for t, s in zip(targets, scored):
+            gold.append(POLARITY[float(t["polarity"])])
+            base.append(vl)
+            pred.append(s["label"])
+            sentence.append(k)
+    return gold, base, pred, sentence
+
+
 def main(argv=None) -> int:
     """Run the benchmark and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -134,19 +154,9 @@ def main(argv=None) -> int:
     for split in SPLITS:
         rows = [json.loads(line) for line in (args.data / f"{split}.jsonl").open(encoding="utf-8")]
         rows = rows[: args.limit] if args.limit else rows
-        gold, base, pred = [], [], []
-        elapsed = 0.0
-        for row in rows:
-            text = row["sentence_normalized"]
-            targets = row["targets"]
-            t0 = time.perf_counter()
-            scored = scorer(text, [(t["from"], t["to"]) for t in targets])
-            elapsed += time.perf_counter() - t0
-            vl = vader_label(vader.polarity_scores(text)["compound"])
-            for t, s in zip(targets, scored):
-                gold.append(POLARITY[float(t["polarity"])])
-                base.append(vl)
-                pred.append(s["label"])
+        t0 = time.perf_counter()
+        gold, base, pred, _ = score_rows(rows, scorer, vader)
+        elapsed = time.perf_counter() - t0
         mb, mm = metrics(gold, base), metrics(gold, pred)
         ms = 1000 * elapsed / max(len(rows), 1)
         report["splits"][split] = {"sentences": len(rows), "ms_per_sentence": round(ms, 1),
