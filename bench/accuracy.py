@@ -284,8 +284,8 @@ def sentiment_rows(sentiment: dict) -> list[str]:
     if not sentiment:
         return ["| target sentiment macro-F1 | NewsMTSC rw test | VADER 0.51 / 0.647 | ≥ 0.70 | NewsMTSC rw-dev | "
                 "skipped (--skip-sentiment) | |",
-                "| author stance to main entities macro-F1 | BASIL 2015–19 | majority 0.30 / 0.396 | ≥ 0.50 | BASIL | "
-                "skipped (--skip-sentiment) | |"]
+                "| author stance to main entities macro-F1 | BASIL 2015–19 | majority 0.30 / 0.396 | ≥ 0.50 | "
+                "BASIL | skipped (--skip-sentiment) | |"]
     rw, mt, st = sentiment["rw-dev"], sentiment["mt-dev"], sentiment["stance"]
     return [
         (f"| target sentiment macro-F1 | NewsMTSC rw test | VADER 0.51 / 0.647 | ≥ 0.70 | NewsMTSC rw-dev "
@@ -369,7 +369,8 @@ def main(argv=None) -> int:
     sentiment = {}
     if not args.skip_sentiment:
         for split in nm.SPLITS:
-            nrows = [json.loads(line) for line in (args.evaldata / "newsmtsc" / f"{split}.jsonl").open(encoding="utf-8")]
+            path = args.evaldata / "newsmtsc" / f"{split}.jsonl"
+            nrows = [json.loads(line) for line in path.open(encoding="utf-8")]
             per_sentence = in_parallel(res, _newsmtsc_rows, nrows, args.jobs)
             gold, base, pred, sent = [], [], [], []
             for k, targets in enumerate(per_sentence):
@@ -427,8 +428,8 @@ def main(argv=None) -> int:
         "# Accuracy of the bias scores (issue 14)",
         "",
         (f"Written by `make bench-accuracy` (bench/accuracy.py) in {report['seconds']['total']:.0f} s with "
-        f"{args.jobs} processes; sentence encoder `{encoder}` (FRAMING_SENTENCE_ENCODER). Goals and \"held-out\" figures are the issue's, measured by others "
-        "on sets we do not have; the dev figures are this run's, on data no shipped weight was fitted on unless "
+        f"{args.jobs} processes; sentence encoder `{encoder}` (FRAMING_SENTENCE_ENCODER). Goals and \"held-out\" "
+        "figures are the issue's, measured by others on sets we do not have; the dev figures are this run's, on data no shipped weight was fitted on unless "
         "marked. 95% intervals: percentile bootstrap over whole articles (BASIL) or outlets (AllSides), 1,000 "
         "resamples (NewsMTSC: whole sentences). Per-measure definitions: the docstring of bench/accuracy.py."),
         "",
