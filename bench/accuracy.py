@@ -430,7 +430,8 @@ def main(argv=None) -> int:
         (f"Written by `make bench-accuracy` (bench/accuracy.py) in {report['seconds']['total']:.0f} s with "
         f"{args.jobs} processes; sentence encoder `{encoder}` (FRAMING_SENTENCE_ENCODER). Goals and \"held-out\" "
         "figures are the issue's, measured by others on sets we do not have; the dev figures are this run's, on "
-        "data no shipped weight was fitted on unless marked. 95% intervals: percentile bootstrap over whole articles (BASIL) or outlets (AllSides), 1,000 "
+        "data no shipped weight was fitted on unless marked. 95% intervals: percentile bootstrap over whole "
+        "articles (BASIL) or outlets (AllSides), 1,000 "
         "resamples (NewsMTSC: whole sentences). Per-measure definitions: the docstring of bench/accuracy.py."),
         "",
         ("| what | held-out set (issue) | issue: baseline / before | goal | dev set here | dev: this run | "
