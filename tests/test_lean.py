@@ -152,3 +152,13 @@ def test_training_weights_are_equal_per_lean_and_per_outlet_within_its_lean():
     total = {o: sum(x for x, g in zip(w, groups) if g == o) for o in "abcd"}
     assert abs(total["a"] - total["b"]) < 1e-9  # both left: half of the left total each
     assert abs(total["c"] - (total["a"] + total["b"])) < 1e-9 and abs(total["d"] - total["c"]) < 1e-9
+
+
+def test_outlet_folds_hold_every_outlet_out_once_and_loo_one_at_a_time():
+    from tools.train_lean import outlet_folds
+
+    leans = {f"o{i}": ("left", "center", "right")[i % 3] for i in range(11)}
+    folds = outlet_folds(leans, 5)
+    assert sorted(o for f in folds for o in f) == sorted(leans)
+    assert all({leans[o] for o in f} == {"left", "center", "right"} for f in folds[:3])  # each lean dealt round-robin
+    assert outlet_folds(leans, "loo") == [[o] for o in sorted(leans)]

@@ -3,7 +3,9 @@
 Run from the repo root: ``.venv/bin/python tools/train_lean.py --floor [--cache /tmp/lean/terms.pkl] [--no-write]``
 (scikit-learn from requirements-tools.txt). Deterministic. About 25 minutes on a busy two-core machine (2-3 reading
 the terms of 11,118 articles, ~3 per outlet fold for the grid, ~6 for the floor); ``--cache`` keeps the terms for
-reruns, ``--no-cv`` skips the folds.
+reruns, ``--no-cv`` skips the folds. ``--folds loo --grid chosen --no-write --heldout-out PATH`` gives the
+leave-one-outlet-out figures of the committed recipe instead (68 fits, one per outlet; 17 minutes on two busy
+cores).
 
 Corpus: Article-Bias-Prediction (Baly et al., EMNLP 2020): 11,118 articles, 79 AllSides labels grouped into outlets
 by the alias table (lexicons/outlets/aliases.tsv: "Fox Online News" and "Fox News Opinion" are Fox News). The label
@@ -143,10 +145,14 @@ def terms_of(arts, table: OutletTable, cache: Path | None = None, raw: bool = Fa
     return out
 
 
-def outlet_folds(leans: dict[str, str], k: int = FOLDS, seed: int = SEED) -> list[list[str]]:
-    """Split the outlets into ``k`` folds, each lean dealt round-robin after a seeded shuffle."""
+def outlet_folds(leans: dict[str, str], k: int | str = FOLDS, seed: int = SEED) -> list[list[str]]:
+    """Split the outlets into ``k`` folds, each lean dealt round-robin after a seeded shuffle; ``k="loo"``: one
+    outlet per fold (leave one outlet out: each outlet predicted by a model trained on all the others, as the
+    shipped model, trained on every outlet, meets an unseen one)."""
     import numpy as np
 
+    if k == "loo":
+        return [[o] for o in sorted(leans)]
     rng = np.random.RandomState(seed)
     folds: list[list[str]] = [[] for _ in range(k)]
     for lean in LEANS:
@@ -319,14 +325,15 @@ def apply_calibration(Z, t, b):
     return softmax(Z / t + np.asarray(b))
 
 
-def heldout(X, terms, g, y, topics, leans, floor=False, cs=(C,), drops=(TOPIC_DROP,), **kw) -> dict:
-    """Return {(topic_drop, C): out-of-fold class scores (columns LEANS)} with whole outlets held out; models pruned
-    as shipped (the floor model unpruned)."""
+def heldout(X, terms, g, y, topics, leans, floor=False, cs=(C,), drops=(TOPIC_DROP,), folds=FOLDS, **kw) -> dict:
+    """Return {(topic_drop, C): out-of-fold class scores (columns LEANS)} with whole outlets held out (``folds``:
+    a number of folds or "loo"); models pruned as shipped (the floor model unpruned)."""
     import numpy as np
 
     g, y, topics = np.asarray(g), np.asarray(y), np.asarray(topics)
     Z = {(d, c): np.zeros((len(y), 3)) for d in drops for c in cs}
-    for k, fold in enumerate(outlet_folds(leans)):
+    split = outlet_folds(leans, folds)
+    for k, fold in enumerate(split):
         te = np.isin(g, fold)
         tr = ~te
         t0 = time.time()
@@ -335,12 +342,12 @@ def heldout(X, terms, g, y, topics, leans, floor=False, cs=(C,), drops=(TOPIC_DR
                          topic_drop=d, **kw)
             for m in models:
                 Z[(d, m["C"])][te] = logits(m if floor else prune(m), X[te])
-        print(f"  fold {k + 1}/{FOLDS}: {len(models[0]['terms'])} terms, {time.time() - t0:.0f} s",
+        print(f"  fold {k + 1}/{len(split)}: {len(models[0]['terms'])} terms, {time.time() - t0:.0f} s",
               file=sys.stderr, flush=True)
     return Z
 
 
-def crossfit_calibration(Z, g, y, leans):
+def crossfit_calibration(Z, g, y, leans, folds=FOLDS):
     """Return calibrated out-of-fold probabilities: each fold's (temperature, offsets) fitted on the other folds'
     held-out scores, so no article's calibration saw its own outlet."""
     import numpy as np
@@ -348,7 +355,7 @@ def crossfit_calibration(Z, g, y, leans):
     g = np.asarray(g)
     P = np.zeros_like(Z)
     w = sample_weights(list(g), y)
-    for fold in outlet_folds(leans):
+    for fold in outlet_folds(leans, folds):
         te = np.isin(g, fold)
         t, b = calibrate(Z[~te], [v for v, m in zip(y, ~te) if m], w[~te])
         P[te] = apply_calibration(Z[te], t, b)
@@ -392,10 +399,19 @@ def main(argv=None) -> int:
                          "outlet estimates; faster)")
     ap.add_argument("--floor", action="store_true",
                     help="also fit the floor model (raw text) on the same folds, into --heldout-out")
+    ap.add_argument("--folds", default=str(FOLDS),
+                    help='outlet folds for the held-out figures: a number, or "loo" (leave one outlet out: 68 fits '
+                         'per grid cell, so use it with --grid chosen)')
+    ap.add_argument("--grid", choices=("full", "chosen"), default="full",
+                    help="full: topic_drop 0 and TOPIC_DROP x C_GRID; chosen: TOPIC_DROP and C only (cheaper)")
     ap.add_argument("--heldout-out", type=Path, default=ROOT / "bench" / "out" / "lean_heldout.json",
                     help="where to write the out-of-fold probabilities per article (for bench/lean.py)")
     args = ap.parse_args(argv)
     import numpy as np
+
+    folds = "loo" if args.folds == "loo" else int(args.folds)
+    c_grid = C_GRID if args.grid == "full" else (C,)
+    drops = sorted({0.0, TOPIC_DROP}) if args.grid == "full" else [TOPIC_DROP]
 
     table = OutletTable.from_dir(ROOT / "lexicons" / "outlets")
     arts, g, y, leans = corpus(args.evaldata, table)
@@ -407,22 +423,22 @@ def main(argv=None) -> int:
     topics = [a.topic for a in arts]
     c, t, b, P, grid, calibrated = C, 1.0, [0.0, 0.0, 0.0], None, {}, False
     if not args.no_cv:
-        Z = heldout(X, terms, g, y, topics, leans, cs=C_GRID, drops=sorted({0.0, TOPIC_DROP}))
+        Z = heldout(X, terms, g, y, topics, leans, cs=c_grid, drops=drops, folds=folds)
         for (d, cc), z in sorted(Z.items()):
             grid[(d, cc)] = {"uncalibrated": scores(softmax(z), y, g),
-                             "calibrated": scores(crossfit_calibration(z, g, y, leans), y, g)}
+                             "calibrated": scores(crossfit_calibration(z, g, y, leans, folds), y, g)}
             print(f"topic_drop {d} C {cc}: {json.dumps(grid[(d, cc)])}", file=sys.stderr, flush=True)
         # TOPIC_DROP is a choice (topic is not lean), not tuned; C and whether to calibrate are chosen on the
         # held-out folds by macro-F1 + right-vs-left AUC (the issue's two article goals, equally); ties: uncalibrated.
         # Every cell of the grid is reported (bench/LEAN.md), so the selection is visible.
-        c, calibrated = max(((cc, cal) for cc in C_GRID for cal in (False, True)),
+        c, calibrated = max(((cc, cal) for cc in c_grid for cal in (False, True)),
                             key=lambda k: (sum(grid[(TOPIC_DROP, k[0])]["calibrated" if k[1] else "uncalibrated"][m]
                                                for m in ("macro_f1", "auc_right_vs_left")), not k[1]))
         Zc = Z[(TOPIC_DROP, c)]
-        P = crossfit_calibration(Zc, g, y, leans) if calibrated else softmax(Zc)
+        P = crossfit_calibration(Zc, g, y, leans, folds) if calibrated else softmax(Zc)
         if calibrated:
             t, b = calibrate(Zc, y, sample_weights(g, y))
-        heldout_file = {"folds": outlet_folds(leans), "classes": list(LEANS), "C": c, "topic_drop": TOPIC_DROP,
+        heldout_file = {"folds": outlet_folds(leans, folds), "classes": list(LEANS), "C": c, "topic_drop": TOPIC_DROP,
                         "calibrated": calibrated, "temperature": t, "offsets": b,
                         "grid": [{"topic_drop": d, "C": cc, **v} for (d, cc), v in sorted(grid.items())],
                         "articles": [{"id": a.id, "outlet": o, "lean": l, "topic": a.topic,
@@ -431,7 +447,7 @@ def main(argv=None) -> int:
                                      for a, o, l, p, q in zip(arts, g, y, P, softmax(Zc))]}
         if args.floor:
             Xf, terms_f = matrix(terms_of(arts, table, raw=True))
-            Zf = heldout(Xf, terms_f, g, y, topics, leans, floor=True, drops=(0.0,))[(0.0, C)]
+            Zf = heldout(Xf, terms_f, g, y, topics, leans, floor=True, drops=(0.0,), folds=folds)[(0.0, C)]
             heldout_file["floor"] = [[round(float(v), 5) for v in p] for p in softmax(Zf)]
             del Xf
         args.heldout_out.parent.mkdir(parents=True, exist_ok=True)
@@ -466,7 +482,7 @@ def main(argv=None) -> int:
                        "calibration": {"temperature": round(t, 4), "offsets": [round(v, 4) for v in b],
                                        "note": "folded into the weights and intercepts; fitted on the outlet-held-"
                                                "out scores, equal weight per outlet and lean (1, 0 = none)"},
-                       "kept_features": KEEP_FEATURES, "folds": FOLDS, "seed": SEED},
+                       "kept_features": KEEP_FEATURES, "folds": folds, "seed": SEED},
             "heldout_outlets": outlets, "trained_outlets": sorted(set(g))}
     model = export(final, table, meta, t, b)
     print(f"final model: {len(final['terms'])} terms, {len(model['features'])} kept", file=sys.stderr)
