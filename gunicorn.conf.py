@@ -5,6 +5,7 @@ import os
 import secrets
 import time
 
+from service.config import env_switch
 from service.middleware import settings as server_settings
 from service.worker import socket_timeouts
 
@@ -131,7 +132,7 @@ _limit_malloc_arenas()
 
 def _malloc_trim():
     """Return glibc's ``malloc_trim``, or None (not glibc, or FRAMING_MALLOC_TRIM=0)."""
-    if os.environ.get("FRAMING_MALLOC_TRIM", "1").strip().lower() in ("0", "false", "no"):
+    if not env_switch("FRAMING_MALLOC_TRIM"):
         return None
     try:
         import ctypes
@@ -161,7 +162,7 @@ def when_ready(server):
     Models that load on first use (the language model alone is ~70 MB) are then built once and shared by every
     worker copy-on-write, instead of once per worker on its first request (bench/LOAD.md, "Memory").
     """
-    if os.environ.get("FRAMING_WARM_UP", "1").strip().lower() in ("0", "false", "no"):
+    if not env_switch("FRAMING_WARM_UP"):
         return
     from service.analysis.core import warm_up
 

@@ -21,6 +21,11 @@ def env_number(name: str, default, kind=int):
         raise RuntimeError(f"{name} must be {what}, not {value!r}") from exc
 
 
+def env_switch(name: str) -> bool:
+    """Read an on-by-default switch: "0", "false" or "no" (any case, spaces ignored) turn it off; unset is on."""
+    return os.environ.get(name, "1").strip().lower() not in ("0", "false", "no")
+
+
 def _list(name: str) -> list[str]:
     return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
 
