@@ -38,6 +38,7 @@ import os
 import random
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -148,14 +149,6 @@ def in_parallel(res, fn, items: list, jobs: int) -> list:
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         parts = pool.map(_run_chunk, [(fn, c) for c in chunks])
     return [x for part in parts for x in part]
-
-
-def _analyse(res, items):
-    return analyse_texts(res, items)
-
-
-def _analyse_sentences(res, items):
-    return analyse_texts(res, items, batch_size=256)
 
 
 def _newsmtsc_rows(res, rows):
@@ -317,10 +310,10 @@ def main(argv=None) -> int:
     encoder = res.sentence_bias.describe().get("encoder", "off") if res.sentence_bias else "none"
     basil = bp.load_basil(args.evaldata)
     corpus = bp.basil_corpus(basil)
-    art_results = in_parallel(res, _analyse, [(a.text, None, a.outlet) for a in corpus], args.jobs)
+    art_results = in_parallel(res, analyse_texts, [(a.text, None, a.outlet) for a in corpus], args.jobs)
     flat = [(k, j) for k, a in enumerate(basil) for j in range(len(a.sentences))]
-    sent_results = in_parallel(res, _analyse_sentences, [(basil[k].sentences[j], None, None) for k, j in flat],
-                               args.jobs)
+    sent_results = in_parallel(res, partial(analyse_texts, batch_size=256),
+                               [(basil[k].sentences[j], None, None) for k, j in flat], args.jobs)
     t_basil = time.time() - t0
     train = [k for k, a in enumerate(basil) if a.year in bp.TRAIN_YEARS]
     cal = Calibration(build_profiles([corpus[k] for k in train], res, version="bench", provenance="BASIL 2010-2012",
@@ -356,7 +349,7 @@ def main(argv=None) -> int:
     # Hyperpartisan proxy on AllSides (no shipped weight saw these articles).
     t1 = time.time()
     sample = allsides_sample(args.evaldata, args.allsides) if args.allsides else []
-    as_results = in_parallel(res, _analyse, [(r["text"], r.get("title"), None) for r in sample], args.jobs)
+    as_results = in_parallel(res, analyse_texts, [(r["text"], r.get("title"), None) for r in sample], args.jobs)
     ya = [int(r["lean"] != "center") for r in sample]
     outl = [r["source"] for r in sample]
     rows["hyper_index"] = boot_auc(ya, [index(r) for r in as_results], outl)
