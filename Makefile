@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup setup-dev bench bench-accuracy profiles lock clean
+.PHONY: run test setup setup-dev bench bench-accuracy profiles lexicons-check lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ profiles: setup-dev
 	$(BIN)/pip install --quiet -r requirements-tools.txt
 	$(BIN)/python tools/train_lean.py
 	$(BIN)/python tools/build_profiles.py --version $(PROFILES_VERSION)
+
+## The committed lexicons/*.tsv are what tools/build_lexicons.py writes from the sources (needs ../shared/evaldata)
+lexicons-check: setup-dev
+	$(BIN)/python tools/build_lexicons.py --check
 
 ## Re-pin every dependency with hashes from requirements*.in (needs the package index).
 lock: | $(BIN)/python

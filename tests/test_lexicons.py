@@ -118,3 +118,18 @@ def test_attribution_categories(nlp):
     lex = {e.term: e.category for e in load_lexicon(LEXICONS / "attribution_verbs.tsv").entries}
     assert {lex[t] for t in ("say", "tell", "add", "according to")} == {"neutral"}
     assert {lex[t] for t in ("claim", "admit", "concede", "boast", "insist")} == {"loaded"}
+
+
+def test_neighbour_cut_is_the_builders_default(monkeypatch):
+    """The shipped neighbour entries were built at the cut tools/build_lexicons.py uses by default, so a rebuild
+    without flags reproduces the file (`make lexicons-check` does the whole rebuild where the sources are)."""
+    import re
+
+    monkeypatch.syspath_prepend(str(LEXICONS.parent / "tools"))
+    import build_lexicons
+
+    lex = load_lexicon(LEXICONS / "loaded_terms.tsv")
+    stated = re.search(r"cosine >= ([0-9.]+)", lex.meta["neighbours"])
+    assert stated and float(stated.group(1)) == build_lexicons.NEIGHBOUR_MIN_SIM
+    cosines = [float(e.source.rsplit(":", 1)[1]) for e in lex.entries if e.source.startswith("neighbour:")]
+    assert cosines and min(cosines) >= build_lexicons.NEIGHBOUR_MIN_SIM
