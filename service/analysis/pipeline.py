@@ -349,6 +349,9 @@ def actors_step(d: Document) -> None:
     # English NER and an English sentiment model say nothing valid about other languages: no actors, and targets
     # keep their shape with no mentions scored (the notes say why).
     found = res.actor_finder.find(doc, lambda s, e: d.in_speech(s, e)) if d.english else []
+    prepare = getattr(res.target_sentiment, "prepare", None)  # a contextual scorer batches its sentences
+    if prepare is not None and found:
+        prepare(doc, [(m.start, m.end) for actor in found for m in actor.mentions[:d.max_mentions]])
     for actor in found:
         if len(actor.mentions) > d.max_mentions:
             d.cut("actor_mentions", {"name": actor.name, "found": len(actor.mentions), "scored": d.max_mentions})

@@ -136,6 +136,10 @@ class SentimentSchema(Schema):
     interval = fields.List(fields.Float(), metadata={"description": "Uncertainty interval of the score."})
     confidence = fields.String(validate=validate.OneOf(["low", "medium", "high"]))
     evidence = fields.List(fields.Nested(EvidenceSchema))
+    encoder_share = fields.Float(metadata={
+        "description": "With FRAMING_TARGET_ENCODER=minilm only: the encoder's share of the score's log-odds (0-1)."})
+    model = fields.String(metadata={
+        "description": "With FRAMING_TARGET_ENCODER=minilm only: minilm-context (absent: the lexical model)."})
 
 
 class StatsSchema(Schema):

