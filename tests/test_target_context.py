@@ -49,6 +49,15 @@ def test_bad_settings_fail_at_start_up(resources, tmp_path, monkeypatch):
         load_target_model(resources.target_sentiment, tmp_path, kind="minilm")
 
 
+def test_head_trained_on_another_lexical_model_is_refused(resources, tmp_path):
+    (tmp_path / "target_context_minilm.json").write_bytes((MODELS / "target_context_minilm.json").read_bytes())
+    lexical = (MODELS / "target_sentiment.json").read_text(encoding="utf-8")
+    (tmp_path / "target_sentiment.json").write_text(lexical.replace('"intercept"', '"intercept" ', 1),
+                                                    encoding="utf-8")
+    with pytest.raises(ValueError, match="trained on another target_sentiment.json"):
+        load_target_model(resources.target_sentiment, tmp_path, kind="minilm")
+
+
 @needs_minilm
 def test_clearly_negative_sentence_reads_negative(ctx_resources):
     from service.analysis import analyze_document

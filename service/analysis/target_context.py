@@ -65,6 +65,7 @@ def load_target_model(lexical: TargetSentiment, models_dir: str | Path, kind: st
     if not path.is_file():
         raise ValueError(f"{ENCODER_ENV}=minilm: the contextual head {path} is missing; train it with "
                          f"tools/train_target_context.py, or set {ENCODER_ENV}=off")
+    _check_lexical_model(path, Path(models_dir) / "target_sentiment.json")
     if encoder is None:
         from .encoder import MiniLM
 
@@ -73,6 +74,19 @@ def load_target_model(lexical: TargetSentiment, models_dir: str | Path, kind: st
         except FileNotFoundError as exc:
             raise FileNotFoundError(f"{ENCODER_ENV}=minilm needs the full encoder's weights: {exc}") from exc
     return TargetContext.from_file(path, lexical, encoder)
+
+
+def _check_lexical_model(head_path: Path, lexical_path: Path) -> None:
+    """Refuse a head trained on another lexical model: its ``ship`` weights read that model's log-probabilities."""
+    import hashlib
+    import json
+
+    want = json.loads(head_path.read_text(encoding="utf-8")).get("header", {}).get("lexical_model_sha256")
+    have = hashlib.sha256(lexical_path.read_bytes()).hexdigest() if lexical_path.is_file() else None
+    if want and want != have:
+        raise ValueError(f"{ENCODER_ENV}=minilm: {head_path.name} was trained on another {lexical_path.name} "
+                         f"(sha256 {want[:12]}, this one {str(have)[:12]}); retrain it with "
+                         f"tools/train_target_context.py, or set {ENCODER_ENV}=off")
 
 
 def target_vectors(states: np.ndarray, spans: list[tuple[int, int]], targets: list[tuple[int, int]]):
