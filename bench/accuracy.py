@@ -318,6 +318,28 @@ def fmt(v, ci=None) -> str:
     return s
 
 
+def target_option_rows(path: Path = ROOT / "lexicons" / "models" / "target_context_minilm.json") -> list[str]:
+    """Return the rows of the opt-in contextual target head (FRAMING_TARGET_ENCODER=minilm), from the figures
+    bench/target_context.py measured and the trainer wrote into its model header (not re-measured here: the full
+    encoder is an optional install)."""
+    if not path.is_file():
+        return []
+    head = json.loads(path.read_text(encoding="utf-8")).get("header", {})
+    m = head.get("measured") or {}
+    if not all(k in m for k in ("rw-dev", "mt-dev")):
+        return []
+    cpu = m.get("cpu_seconds", {})
+    rows = []
+    for split in ("rw-dev", "mt-dev"):
+        r = m[split]
+        rows.append(f"| ″ (`FRAMING_TARGET_ENCODER=minilm`, opt-in; bench/target_context.py, version "
+                    f"{head.get('version', '?')}) | ″ | | | NewsMTSC {split} | {fmt(r['minilm'], r['minilm_ci'])}; "
+                    f"paired gain {r['diff']:+.3f} [{r['diff_ci'][0]:+.3f}, {r['diff_ci'][1]:+.3f}]"
+                    + (f"; {cpu['minilm']:.2f} s vs {cpu['off']:.2f} s CPU per 1,070 words" if split == "rw-dev"
+                       and cpu else "") + f" | same run, lexical: {fmt(r['off'], r['off_ci'])} |")
+    return rows
+
+
 def sentiment_rows(sentiment: dict) -> list[str]:
     """Return the table rows for target sentiment and author stance (placeholders when they were skipped)."""
     if not sentiment:
@@ -331,6 +353,7 @@ def sentiment_rows(sentiment: dict) -> list[str]:
          f"({rw['targets']} targets) | {fmt(*rw['model'])} | VADER sentence {fmt(*rw['vader'])} |"),
         (f"| ″ (several targets per sentence) | ″ | | | NewsMTSC mt-dev ({mt['targets']} targets) | "
          f"{fmt(*mt['model'])} | VADER sentence {fmt(*mt['vader'])} |"),
+        *target_option_rows(),
         (f"| author stance to main entities macro-F1 | BASIL 2015–19 | majority 0.30 / 0.396 | ≥ 0.50 | BASIL "
          f"2010–14 ({st['entities']} entities; the neutral band was fitted on these years) | "
          f"{fmt(*st['model'])}; each year with a band fitted on the others (trainer): "
