@@ -330,3 +330,16 @@ def test_every_seed_actor_reads_consistently(service_model):
         result = analyze(text, title=row["headline"] or None, outlet=row["outlet"])
         for actor in result["actors"]:
             assert_readable(service_model, actor["sentiment"], text)
+
+
+def test_shipped_model_is_the_trainers_default(monkeypatch):
+    """The shipped model carries the recipe and stamps tools/train_target_sentiment.py writes without flags, so a
+    rebuild reproduces the file byte for byte (``--check`` does the rebuild where ../shared/evaldata is)."""
+    monkeypatch.syspath_prepend(str(ROOT / "tools"))
+    import train_target_sentiment as trainer
+
+    header = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["header"]
+    assert (header["version"], header["trained"]) == (trainer.VERSION, trainer.TRAINED)
+    assert header["cv"]["grid"] == []  # no --grid
+    assert header["cv"]["selected"]["C"] == trainer.C and header["cv"]["selected"]["class_weight"] is None
+    assert [row["basil_weight"] for row in header["basil_weighing"]] == list(trainer.BASIL_WEIGHTS)

@@ -1,26 +1,30 @@
 """Train the target-dependent sentiment model on NewsMTSC train (plus BASIL 2010-2014 entity feelings) as JSON.
 
     .venv/bin/python tools/train_target_sentiment.py [--data DIR] [--basil DIR] [--lexicons DIR] [--out FILE]
+        [--cache DIR] [--check] [--grid] [--basil-weight W ...]
 
 Training needs scikit-learn (1.9.1 was used: `.venv/bin/pip install scikit-learn==1.9.1`); the service does not.
 Read: NewsMTSC train.jsonl, and BASIL 2010-2014 articles with their annotated author feeling toward each main
 entity (every mention of the entity, found by name and surname as the service finds caller targets, gets the
 article's feeling as a weak label, weighted by --basil-weight). The regularisation strength and class weighting
-are chosen by 5-fold cross-validation on NewsMTSC train, grouped by sentence so that targets of one sentence never
-straddle folds (or fixed with --C and --class-weight). Two neutral bands (``|score| < band`` reads neutral): for a
-score resting on one mention, the band maximising macro-F1 of NewsMTSC train out-of-fold scores; for the mean of
-several, the band maximising macro-F1 on BASIL 2010-2014 author feelings, each year's entities scored by a model
-trained without that year and aggregated per article as the service does; the figure with each year's band fitted
-on the other years only is reported beside it. rw-dev and mt-dev are for bench/newsmtsc.py only.
+are fixed (``C``, no class weights, as shipped) or, with ``--grid``, chosen by 5-fold cross-validation on NewsMTSC
+train, grouped by sentence so that targets of one sentence never straddle folds. Two neutral bands (``|score| <
+band`` reads neutral): for a score resting on one mention, the band maximising macro-F1 of NewsMTSC train
+out-of-fold scores; for the mean of several, the band maximising macro-F1 on BASIL 2010-2014 author feelings, each
+year's entities scored by a model trained without that year and aggregated per article as the service does; the
+figure with each year's band fitted on the other years only is reported beside it. rw-dev and mt-dev are for
+bench/newsmtsc.py only.
+Data: ``../shared/evaldata`` beside the repo, or ``$EVALDATA`` (newsmtsc/ and basil/ in it), as the other tools.
 
-The shipped model: `.venv/bin/python tools/train_target_sentiment.py --C 0.1 --basil-weight 0 --cache /tmp/ts/cache`
-(about 10 minutes on one busy core).
+The shipped model is what the command without flags writes (C 0.1, BASIL weight 0; about 10 minutes on one busy
+core, ``--cache DIR`` keeps the parses for reruns). Deterministic: the header's ``version`` and ``trained`` are
+``VERSION`` and ``TRAINED``, not the clock, so a rebuild reproduces the file byte for byte; ``--check`` rebuilds to a
+temporary file, compares it with ``--out`` and exits 1 if they differ. A new model means new constants.
 """
 from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -30,6 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.datasets import EVALDATA  # noqa: E402
 from service.analysis.target_sentiment import (  # noqa: E402
     CLASSES,
     _Valences,
@@ -48,6 +53,15 @@ BAND_GRID = tuple(round(0.01 * k, 2) for k in range(0, 81))
 # slowest to fit, so the grid stops at 0.3.
 C_GRID = (0.03, 0.1, 0.3)
 CLASS_WEIGHTS = (None, "balanced")
+# The shipped recipe, what a run without flags trains (bench/RESULTS.md, "Target sentiment and actor stance"): C 0.1
+# without class weights (balanced weights tied on NewsMTSC CV and lost on rw-dev), NewsMTSC only (BASIL mentions at
+# weight 0.3 or 1.0 lowered both held-out figures). --grid and --basil-weight 0 0.3 1 compare them again.
+C = 0.1
+BASIL_WEIGHTS = (0.0,)
+# The header's version and training stamp: the run of record of the shipped model. The build is deterministic, so a
+# rebuild with unchanged data and code writes the same file; change both when the model changes.
+VERSION = "2026.11.29"
+TRAINED = "2026-11-29T16:23:52+00:00"
 DESCRIPTION = (
     "Multinomial logistic regression for sentiment toward a target mention in a news sentence, over "
     "dependency-aware lexicon-valence features and sparse lemma features; see "
@@ -305,20 +319,38 @@ def model_dict(clf, vec, header: dict, not_evidence: list[str], band: dict) -> d
 def main(argv=None) -> int:
     """Train, cross-validate, fit the neutral band and write the model JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=Path("/work/shared/evaldata/newsmtsc"))
-    ap.add_argument("--basil", type=Path, default=Path("/work/shared/evaldata/basil"))
-    ap.add_argument("--basil-weight", type=float, nargs="+", default=[0.0, 0.3, 1.0],
-                    help="sample weights of BASIL mentions to compare (0 = NewsMTSC only)")
+    ap.add_argument("--data", type=Path, default=EVALDATA / "newsmtsc")
+    ap.add_argument("--basil", type=Path, default=EVALDATA / "basil")
+    ap.add_argument("--basil-weight", type=float, nargs="+", default=list(BASIL_WEIGHTS),
+                    help="sample weights of BASIL mentions to compare (0 = NewsMTSC only; e.g. 0 0.3 1)")
     ap.add_argument("--lexicons", type=Path, default=ROOT / "lexicons")
     ap.add_argument("--out", type=Path, default=ROOT / "lexicons" / "models" / "target_sentiment.json")
     ap.add_argument("--cache", type=Path, default=None, help="directory for a parsed-DocBin cache")
     ap.add_argument("--drop", default="", help="comma-separated feature prefixes to drop (ablation)")
     ap.add_argument("--no-write", action="store_true")
-    ap.add_argument("--quick", action="store_true", help="cross-validate C in (0.1, 0.3) only, no class weights")
-    ap.add_argument("--C", type=float, default=None, help="skip the grid: this C")
-    ap.add_argument("--class-weight", choices=("none", "balanced"), default="none", help="with --C")
+    ap.add_argument("--grid", action="store_true",
+                    help="choose C and class weights by cross-validation over C_GRID x CLASS_WEIGHTS")
+    ap.add_argument("--quick", action="store_true", help="--grid with C in (0.1, 0.3) only, no class weights")
+    ap.add_argument("--C", type=float, default=C, help=f"without --grid: this C (default {C})")
+    ap.add_argument("--class-weight", choices=("none", "balanced"), default="none", help="without --grid")
+    ap.add_argument("--check", action="store_true",
+                    help="build to a temporary file, compare with --out (the shipped model), exit 1 if they differ")
     args = ap.parse_args(argv)
+    if args.check:
+        import tempfile
 
+        shipped = args.out
+        with tempfile.TemporaryDirectory() as tmp:
+            args.out, args.check, args.no_write = Path(tmp) / shipped.name, False, False
+            code = run(args)
+            same = code == 0 and args.out.read_bytes() == shipped.read_bytes()
+        print(f"{shipped.name}: " + ("reproduced" if same else "differs from the build"), file=sys.stderr)
+        return 0 if same else 1
+    return run(args)
+
+
+def run(args) -> int:
+    """Train with the parsed command-line options and write ``args.out`` (unless ``args.no_write``)."""
     from sklearn.feature_extraction import DictVectorizer
 
     from service.analysis import load_resources
@@ -345,12 +377,13 @@ def main(argv=None) -> int:
           f"entities, {X.shape[1]} features", file=sys.stderr)
 
     results = []
-    for cw in () if args.C else (None,) if args.quick else CLASS_WEIGHTS:
+    for cw in ((None,) if args.quick else CLASS_WEIGHTS) if args.grid or args.quick else ():
         for C in (0.1, 0.3) if args.quick else C_GRID:
             f1, acc, _ = cross_validate(X, y, groups, C, cw)
             results.append({"C": C, "class_weight": cw, "macro_f1": round(f1, 4), "accuracy": round(acc, 4)})
             print(f"C={C:<5} class_weight={cw!s:<8} cv macro-F1={f1:.4f} acc={acc:.4f}", file=sys.stderr)
-    best = max(results, key=lambda r: r["macro_f1"]) if results else {"C": args.C, "class_weight": None if args.class_weight == "none" else "balanced"}
+    best = max(results, key=lambda r: r["macro_f1"]) if results else {
+        "C": args.C, "class_weight": None if args.class_weight == "none" else "balanced"}
 
     # BASIL weight and neutral band: each BASIL year scored by a model trained without it.
     weighing = []
@@ -427,8 +460,8 @@ def main(argv=None) -> int:
            if chosen["basil_weight"] > 0 else ""),
         "source_url": "https://github.com/fhamborg/NewsMTSC",
         "license": "MIT (NewsMTSC training data); model weights are project data",
-        "version": dt.date.today().strftime("%Y.%m.%d"),
-        "trained": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "version": VERSION,
+        "trained": TRAINED,
         "trainer": "tools/train_target_sentiment.py, scikit-learn LogisticRegression (lbfgs, multinomial, L2)",
         "lexicon": "VADER 3.3.2" + (" + lexicons/sentiment_news.tsv" if (args.lexicons / "sentiment_news.tsv")
                                     .exists() else ""),
