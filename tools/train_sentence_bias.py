@@ -1,6 +1,6 @@
 """Train the sentence loadedness model on BASIL 2010-2012 sentences and write it as JSON.
 
-    .venv/bin/python tools/train_sentence_bias.py [--evaldata DIR] [--out FILE] [--cues-only]
+    .venv/bin/python tools/train_sentence_bias.py [--evaldata DIR] [--out FILE] [--cues-only] [--check]
     .venv/bin/python tools/train_sentence_bias.py --encoders minilm --merge   # add or retrain one head only
 
 Also (re)writes lexicons/bias_cues.tsv, the cue list the features read, derived from the Recasens et al. (ACL 2013)
@@ -13,6 +13,9 @@ for each BASIL sentence's span of that parse, so training and scoring share one 
 whether sparse lemma features help and how strongly they are shrunk are chosen by 5-fold cross-validation grouped
 by event (the three outlets' articles on one event never straddle folds). 2013-2014 is for bench/calibration.py.
 Training needs scikit-learn (1.9.1 was used); the service does not. Deterministic: same data, same file.
+``--check`` rebuilds, names the committed files (--out, lexicons/bias_cues.tsv) that differ from the build, puts them
+back and exits 1 if any differs: the command without flags must reproduce them. The encoder heads' embeddings are
+cached under bench/out/embeddings/ (keyed by the texts); a first run embeds WikiNPOV with the full MiniLM.
 
 ``--merge`` keeps the shipped file and replaces only the heads named by ``--encoders``: the lexical model is refitted
 (its out-of-fold log-odds are what a head is stacked on) and must come out equal to the shipped one, else nothing is
@@ -395,8 +398,25 @@ def main(argv=None) -> int:
     ap.add_argument("--heldout", action="store_true", help="also print BASIL 2013-2014 figures (not used to fit)")
     ap.add_argument("--merge", action="store_true",
                     help="keep --out's lexical model and other heads; write only the heads of --encoders")
+    ap.add_argument("--check", action="store_true",
+                    help="rebuild, report which committed files differ, restore them; exit 1 on a difference")
     args = ap.parse_args(argv)
+    if args.check:
+        before = {p: p.read_bytes() for p in (CUES, args.out) if p.is_file()}
+        try:
+            code = build(args)
+        finally:
+            changed = [p.name for p, data in before.items() if not p.is_file() or p.read_bytes() != data]
+            for p, data in before.items():
+                p.write_bytes(data)
+        print("sentence model and cues reproduced" if not (changed or code) else
+              "differ from the build: " + (", ".join(changed) or f"(build exited {code})"))
+        return 1 if changed or code else 0
+    return build(args)
 
+
+def build(args) -> int:
+    """Build the cue list and the model as the parsed command line says."""
     if args.merge:
         shipped = json.loads(args.out.read_text(encoding="utf-8"))
     else:
