@@ -1,4 +1,5 @@
-"""tools/build_profiles.py --update-lean: a retrained lean model reaches the shipped profiles without a rebuild."""
+"""tools/build_profiles.py: its default version is the shipped profiles'; --update-lean: a retrained lean model
+reaches the shipped profiles without a rebuild."""
 from __future__ import annotations
 
 import json
@@ -14,9 +15,23 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 SHIPPED = ROOT / "lexicons" / "outlets"
 
-pytestmark = pytest.mark.skipif(not (EVALDATA / "allsides-abp").is_dir(), reason="AllSides corpus not beside the repo")
+needs_corpus = pytest.mark.skipif(not (EVALDATA / "allsides-abp").is_dir(),
+                                  reason="AllSides corpus not beside the repo")
 
 
+def test_default_version_is_the_shipped_profiles():
+    """A build without --version writes the shipped profiles' version, the one `make profiles` passes too."""
+    import re
+
+    import build_profiles
+
+    versions = {json.loads(p.read_text(encoding="utf-8"))["version"] for p in SHIPPED.glob("*.json")}
+    assert versions == {build_profiles.VERSION}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^PROFILES_VERSION \?= (\S+)$", makefile, re.M).group(1) == build_profiles.VERSION
+
+
+@needs_corpus
 def test_update_lean_restores_the_lean_sections_and_touches_nothing_else(tmp_path):
     import build_profiles
 

@@ -1,7 +1,8 @@
 """Build the shipped outlet profiles (lexicons/outlets/*.json) from the AllSides corpus, BASIL and the seeds.
 
-Run from the repo root: ``.venv/bin/python tools/build_profiles.py [--version 2026.11.1] [--workers 2]
-[--per-outlet 24] [--fit-weights]``. Deterministic (sorted keys, rounded floats, a fixed article sample, no
+Run from the repo root: ``.venv/bin/python tools/build_profiles.py [--version VERSION] [--workers 2]
+[--per-outlet 24] [--fit-weights]``; ``--version`` defaults to ``VERSION``, the shipped profiles' version (and the
+Makefile's PROFILES_VERSION). Deterministic (sorted keys, rounded floats, a fixed article sample, no
 timestamps). Reads lexicons/models/lean.json (tools/train_lean.py) for each outlet's lean; run that first.
 
 Corpora (research use: only derived statistics and (article id, start, end) offsets are written, never text):
@@ -58,6 +59,7 @@ from service.analysis.profiles import (CorpusArticle, analyse_texts, build_profi
 EVALDATA = Path(os.environ.get("EVALDATA", ROOT.parent / "shared" / "evaldata"))
 TRAIN_YEARS = ("2010", "2011", "2012")
 PROFILE_FORMAT = 3
+VERSION = "2026.11.2"  # the shipped profiles' "version"; `make profiles` passes the same (PROFILES_VERSION)
 # An outlet gets a profile from this many corpus articles (issue 15); its percentiles need MIN_ARTICLES analysed.
 MIN_PROFILE_ARTICLES = 30
 # Articles per outlet the core analyses for the score distributions: 61 outlets x 24 + 5 seeds is ~1,470 analyses,
@@ -405,7 +407,7 @@ def main(argv=None) -> int:
     """Build the shipped profiles (and optionally fit the framing index weights)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "lexicons" / "outlets")
-    ap.add_argument("--version", default="2026.11.1")
+    ap.add_argument("--version", default=VERSION)
     ap.add_argument("--evaldata", type=Path, default=EVALDATA)
     ap.add_argument("--workers", type=int, default=2, help="processes running the core (default 2)")
     ap.add_argument("--per-outlet", type=int, default=ARTICLES_PER_OUTLET,
