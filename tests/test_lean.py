@@ -162,3 +162,18 @@ def test_outlet_folds_hold_every_outlet_out_once_and_loo_one_at_a_time():
     assert sorted(o for f in folds for o in f) == sorted(leans)
     assert all({leans[o] for o in f} == {"left", "center", "right"} for f in folds[:3])  # each lean dealt round-robin
     assert outlet_folds(leans, "loo") == [[o] for o in sorted(leans)]
+
+
+@pytest.mark.skipif(not MODEL.is_file(), reason="lean model not trained")
+def test_shipped_recipe_is_the_trainers_default():
+    """The shipped model's recipe is what tools/train_lean.py trains without flags, so a rebuild reproduces the file
+    (``tools/train_lean.py --check`` does the rebuild where ../shared/evaldata is)."""
+    from tools import train_lean as trainer
+
+    recipe = json.loads(MODEL.read_text(encoding="utf-8"))["recipe"]
+    assert {k: recipe[k] for k in ("C", "C_grid", "topic_drop", "min_outlets", "min_outlets_per_lean", "weighting",
+                                   "kept_features", "folds", "seed")} == {
+        "C": trainer.C, "C_grid": list(trainer.C_GRID), "topic_drop": trainer.TOPIC_DROP,
+        "min_outlets": trainer.MIN_OUTLETS, "min_outlets_per_lean": trainer.MIN_OUTLETS_PER_LEAN,
+        "weighting": trainer.WEIGHTING, "kept_features": trainer.KEEP_FEATURES, "folds": trainer.FOLDS,
+        "seed": trainer.SEED}
