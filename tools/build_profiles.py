@@ -53,8 +53,8 @@ from service.analysis.calibration import (MIN_ARTICLES, POOLED, Calibration, met
 from service.analysis.chrome import slugify  # noqa: E402
 from service.analysis.lean import LEANS, LeanModel, kept_spans, names_pattern  # noqa: E402
 from service.analysis.outlets import OutletTable  # noqa: E402
-from service.analysis.profiles import (CorpusArticle, analyse_texts, build_profiles, metric_summaries,  # noqa: E402
-                                       write_profiles)
+from service.analysis.profiles import (CorpusArticle, analyse_texts, build_profiles,  # noqa: E402
+                                       metric_summaries, scoring_version_of, write_profiles)
 
 EVALDATA = Path(os.environ.get("EVALDATA", ROOT.parent / "shared" / "evaldata"))
 TRAIN_YEARS = ("2010", "2011", "2012")
@@ -342,7 +342,7 @@ def build(evaldata: Path, version: str, workers: int, per_outlet: int, lean_path
         by_outlet[a.outlet].append(k)
     model = LeanModel.from_file(lean_path) if lean_path.is_file() else None
     weights_all = balanced_weights([arts[k].outlet for k in chosen], leans_all)
-    common = {"format": PROFILE_FORMAT, "version": version, "lexicon_version": getattr(res, "version", ""),
+    common = {"format": PROFILE_FORMAT, "version": version, "lexicon_version": scoring_version_of(res),
               "min_articles": MIN_ARTICLES, "provenance": PROVENANCE.format(per_outlet=per_outlet)}
     vocab_method = (f"log-odds ratio vs the balanced reference, informative Dirichlet prior a0={LEXICON_PRIOR:g} "
                     f"shaped like the reference (Monroe, Colaresi & Quinn 2008); top {LEXICON_TOP_K} with "

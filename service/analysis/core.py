@@ -88,14 +88,24 @@ def load_nlp():
     return nlp
 
 
-def lexicon_version(directory: Path, skip: tuple[str, ...] = ()) -> str:
-    """Return a short content hash of every data file in the lexicon directory (but those named in ``skip``)."""
+def lexicon_version(directory: Path, skip: tuple[str, ...] = (), skip_dirs: tuple[str, ...] = ()) -> str:
+    """Return a short content hash of every data file in the lexicon directory (but those named in ``skip`` and
+    those under the top-level folders named in ``skip_dirs``)."""
     digest = hashlib.sha256()
     for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.suffix in (".tsv", ".json") and path.name not in skip:
+        if path.is_file() and path.suffix in (".tsv", ".json") and path.name not in skip and not (
+                skip_dirs and path.relative_to(directory).parts[0] in skip_dirs):
             digest.update(path.relative_to(directory).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def scoring_version(directory: Path) -> str:
+    """Return the hash of the lexicon files an analysis's scores depend on: every data file but the outlet profiles
+    (outlets/, which are built from those scores and record this hash) and the opt-in contextual target head.
+    tools/build_profiles.py writes it into each profile as ``lexicon_version``; a test holds the shipped profiles to
+    the shipped lexicons, so changing a lexicon or model means rebuilding the profiles."""
+    return lexicon_version(Path(directory), skip=(CONTEXT_MODEL_FILE,), skip_dirs=("outlets",))
 
 
 def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources:

@@ -27,6 +27,14 @@ from .calibration import (FIGHTIN_PRIOR, MIN_ARTICLES, POOLED, PROFILE_FORMAT, f
                                    metric_values, slant_score, summarise, vocabulary_tokens)
 from .chrome import slugify
 
+
+def scoring_version_of(res) -> str:
+    """The hash of the lexicons the scores were made with (core.scoring_version), "" without a lexicon folder."""
+    from .core import scoring_version
+
+    directory = getattr(res, "lexicon_dir", None)
+    return scoring_version(directory) if directory else ""
+
 # Vocabulary kept per outlet: the TOP_K words of highest z with z >= Z_MIN (two-sided 5% level) used in at least
 # MIN_DF of the outlet's articles, so that one story's names do not become "house style".
 TOP_K = 100
@@ -247,7 +255,7 @@ def build_profiles(articles: list[CorpusArticle], res, *, version: str, provenan
     counts = [Counter(w) for w in words]
     total_counts = sum(counts, Counter())
     common = {"format": PROFILE_FORMAT, "version": version, "provenance": provenance,
-              "lexicon_version": getattr(res, "version", ""), "min_articles": MIN_ARTICLES}
+              "lexicon_version": scoring_version_of(res), "min_articles": MIN_ARTICLES}
     profiles = {POOLED: {**common, "id": POOLED, "outlet": None, "names": [],
                          "n_articles": len(articles),
                          "outlets": {s: len(ix) for s, ix in sorted(by_outlet.items())},
