@@ -31,6 +31,28 @@ def test_default_version_is_the_shipped_profiles():
     assert re.search(r"^PROFILES_VERSION \?= (\S+)$", makefile, re.M).group(1) == build_profiles.VERSION
 
 
+def test_shipped_profiles_were_built_with_the_shipped_lexicons():
+    """Each profile records the hash of the lexicon files its scores were made with (core.scoring_version): a change
+    to a lexicon or model that the profiles were not rebuilt after (`make profiles`) fails here, since their
+    percentiles would place new scores against old ones."""
+    from service.analysis.core import scoring_version
+
+    recorded = {json.loads(p.read_text(encoding="utf-8"))["lexicon_version"] for p in SHIPPED.glob("*.json")}
+    assert recorded == {scoring_version(ROOT / "lexicons")}
+
+
+def test_scoring_version_ignores_the_profiles_and_follows_the_lexicons(tmp_path):
+    from service.analysis.core import scoring_version
+
+    shutil.copytree(ROOT / "lexicons", tmp_path / "lexicons")
+    before = scoring_version(tmp_path / "lexicons")
+    (tmp_path / "lexicons" / "outlets" / "_pooled.json").write_text("{}", encoding="utf-8")
+    assert scoring_version(tmp_path / "lexicons") == before
+    with (tmp_path / "lexicons" / "hedges.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("zzz-new-hedge\thedge\t1.0\tcurated\n")
+    assert scoring_version(tmp_path / "lexicons") != before
+
+
 @needs_corpus
 def test_update_lean_restores_the_lean_sections_and_touches_nothing_else(tmp_path):
     import build_profiles
