@@ -39,8 +39,6 @@ from .target_sentiment import (
     CLASSES,
     TargetSentiment,
     _resolve_span,
-    _view,
-    evidence_word,
 )
 
 ENCODER_ENV = "FRAMING_TARGET_ENCODER"
@@ -257,23 +255,8 @@ class TargetContext(TargetSentiment):
         if out is None:
             return {**self._neutral(), "encoder_share": 0.0, "model": MODEL_NAME}
         probs, contrib, in_quote, share = out
-        v = _view(doc)
-        words = [{"start": v.idx[i], "end": v.end[i], "text": v.text[i], "weight": c}
-                 for i, c in sorted(contrib.items()) if c != 0.0 and evidence_word(v, i, self.not_evidence)]
-        score = probs[2] - probs[0]
-        if share < self.SUPPORT_RULE_MAX_SHARE and not self._supported(words, score):
-            score = 0.0
-        score = round(score, 4)
-        return {
-            "score": score,
-            "label": self.label_for(score),
-            "probabilities": {c: round(p, 4) for c, p in zip(CLASSES, probs)},
-            "in_quote": in_quote,
-            "evidence": self._order_evidence(words, score),
-            "words": words,
-            "encoder_share": round(share, 3),
-            "model": MODEL_NAME,
-        }
+        result = self.reading(doc, probs, contrib, in_quote, support_rule=share < self.SUPPORT_RULE_MAX_SHARE)
+        return {**result, "encoder_share": round(share, 3), "model": MODEL_NAME}
 
     def aggregate(self, scored: list[dict]) -> dict:
         """TargetSentiment.aggregate with the head's bands, plus ``encoder_share`` (the mentions' weighted mean)
@@ -281,26 +264,7 @@ class TargetContext(TargetSentiment):
         weights = [self.QUOTED_WEIGHT if s.get("in_quote") else 1.0 for s in scored]
         wsum = sum(weights)
         share = sum(w * float(s.get("encoder_share", 0.0)) for w, s in zip(weights, scored)) / wsum if scored else 0.0
-        out = _aggregate(self, scored, apply_rule=share < self.SUPPORT_RULE_MAX_SHARE)
+        out = super().aggregate(scored, support_rule=share < self.SUPPORT_RULE_MAX_SHARE)
         out["encoder_share"] = round(share, 3)
         out["model"] = MODEL_NAME
         return out
-
-
-class _NoRule:
-    """A view of a scorer whose _supported always holds (the support rule switched off for one aggregate)."""
-
-    def __init__(self, scorer):
-        self._scorer = scorer
-
-    def __getattr__(self, name):
-        return getattr(self._scorer, name)
-
-    @staticmethod
-    def _supported(words, score) -> bool:
-        return True
-
-
-def _aggregate(scorer: TargetContext, scored: list[dict], apply_rule: bool) -> dict:
-    """Run TargetSentiment.aggregate's code for ``scorer``, with or without the support rule."""
-    return TargetSentiment.aggregate(scorer if apply_rule else _NoRule(scorer), scored)

@@ -695,12 +695,16 @@ class TargetSentiment:
         raw = self.raw_score(doc, start, end, quotes)
         if raw is None:
             return self._neutral()
-        probs, contrib, in_quote = raw
+        return self.reading(doc, *raw)
+
+    def reading(self, doc, probs, contrib: dict[int, float], in_quote, support_rule: bool = True) -> dict:
+        """Return one mention's result from the model's probabilities and per-token log-odds shares: the shown
+        words, the score (0 when ``support_rule`` and no shown word pulls its way), its label and evidence."""
         v = _view(doc)
         words = [{"start": v.idx[i], "end": v.end[i], "text": v.text[i], "weight": c}
                  for i, c in sorted(contrib.items()) if c != 0.0 and evidence_word(v, i, self.not_evidence)]
         score = probs[2] - probs[0]
-        if not self._supported(words, score):
+        if support_rule and not self._supported(words, score):
             score = 0.0
         score = round(score, 4)
         return {
@@ -712,14 +716,14 @@ class TargetSentiment:
             "words": words,
         }
 
-    def aggregate(self, scored: list[dict]) -> dict:
+    def aggregate(self, scored: list[dict], support_rule: bool = True) -> dict:
         """Combine per-mention scores of one actor into one.
 
         The score is a weighted mean of mention scores: own-voice mentions weigh 1, mentions inside quoted speech
         QUOTED_WEIGHT; the label follows from it with the neutral band. Evidence pools each mention's words with
         the same weights, so a word's weight is its share of the mean. The interval is a 95% Student-t interval on
         the weighted mean, with Kish's effective sample size; confidence is "low" for one or two mentions or a
-        wide interval.
+        wide interval. ``support_rule``: set a mean no pooled word pulls its way to 0 (as ``reading``).
         """
         n = len(scored)
         n_quoted = sum(1 for s in scored if s.get("in_quote"))
@@ -739,7 +743,7 @@ class TargetSentiment:
                                                 "weight": 0.0})
                 entry["weight"] += e["weight"] * w / wsum
         words = list(pooled.values())
-        if not self._supported(words, mean):
+        if support_rule and not self._supported(words, mean):
             mean = 0.0
         mean = round(mean, 4)
         if n >= 2:
