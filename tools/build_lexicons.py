@@ -389,15 +389,9 @@ def main(argv=None) -> int:
                     help="rebuild, report which committed lexicons differ, restore them; exit 1 on a difference")
     args = ap.parse_args(argv)
     if args.check:
-        before = {p: p.read_bytes() for p in (ROOT / "lexicons").glob("*.tsv")}
-        try:
-            build_all(args)
-        finally:
-            changed = [p.name for p, data in sorted(before.items()) if p.read_bytes() != data]
-            for p, data in before.items():
-                p.write_bytes(data)
-        print("lexicons reproduced" if not changed else "differ from the build: " + ", ".join(changed))
-        return 1 if changed else 0
+        from tools.reproduce import check_rebuild
+
+        return check_rebuild((ROOT / "lexicons").glob("*.tsv"), lambda: build_all(args))
     build_all(args)
     return 0
 

@@ -5,7 +5,7 @@ Run from the repo root: ``.venv/bin/python tools/train_lean.py --floor [--cache 
 the terms of 11,118 articles, ~3 per outlet fold for the grid, ~6 for the floor); ``--cache`` keeps the terms for
 reruns, ``--no-cv`` skips the folds. ``--folds loo --grid chosen --no-write --heldout-out PATH`` gives the
 leave-one-outlet-out figures of the committed recipe instead (68 fits, one per outlet; 17 minutes on two busy
-cores). ``--check`` trains into a temporary file and exits 1 unless it equals the shipped lean.json: the command
+cores). ``--check`` retrains, exits 1 unless the result equals the shipped lean.json and puts the shipped file back: the command
 without flags reproduces it (5 minutes on one core of a quiet machine, 2026-11-30; ``--check --grid chosen`` 2.5).
 
 Corpus: Article-Bias-Prediction (Baly et al., EMNLP 2020): 11,118 articles, 79 AllSides labels grouped into outlets
@@ -414,19 +414,14 @@ def main(argv=None) -> int:
     ap.add_argument("--heldout-out", type=Path, default=ROOT / "bench" / "out" / "lean_heldout.json",
                     help="where to write the out-of-fold probabilities per article (for bench/lean.py)")
     ap.add_argument("--check", action="store_true",
-                    help="train into a temporary file, compare with --out (the shipped model), exit 1 if they differ "
+                    help="retrain, compare with --out (the shipped model), restore it, exit 1 if they differ "
                          "(with --grid chosen: the same file in about half the time, as long as the grid chose C)")
     args = ap.parse_args(argv)
     if args.check:
-        import tempfile
+        from tools.reproduce import check_rebuild
 
-        shipped = args.out
-        with tempfile.TemporaryDirectory() as tmp:
-            args.out, args.check, args.no_write = Path(tmp) / shipped.name, False, False
-            code = run(args)
-            same = code == 0 and args.out.read_bytes() == shipped.read_bytes()
-        print(f"{shipped.name}: " + ("reproduced" if same else "differs from the build"), file=sys.stderr)
-        return 0 if same else 1
+        args.no_write = False
+        return check_rebuild((args.out,), lambda: run(args))
     return run(args)
 
 

@@ -408,16 +408,9 @@ def main(argv=None) -> int:
                     help="rebuild, report which committed files differ, restore them; exit 1 on a difference")
     args = ap.parse_args(argv)
     if args.check:
-        before = {p: p.read_bytes() for p in (CUES, args.out) if p.is_file()}
-        try:
-            code = build(args)
-        finally:
-            changed = [p.name for p, data in before.items() if not p.is_file() or p.read_bytes() != data]
-            for p, data in before.items():
-                p.write_bytes(data)
-        print("sentence model and cues reproduced" if not (changed or code) else
-              "differ from the build: " + (", ".join(changed) or f"(build exited {code})"))
-        return 1 if changed or code else 0
+        from tools.reproduce import check_rebuild
+
+        return check_rebuild((CUES, args.out), lambda: build(args))
     return build(args)
 
 

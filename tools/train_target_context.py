@@ -67,20 +67,6 @@ C_GRID = (0.0003, 0.001, 0.003, 0.01)
 SHARE_RULES = (1.01, 0.5, 0.0)  # support rule when share < x: always, when the lexical part carries most, never
 
 
-def labels(rows):
-    return np.array([CLASSES.index(tts.POLARITY[float(t["polarity"])]) for r in rows for t in r["targets"]])
-
-
-def macro_f1(y, pred) -> float:
-    f = []
-    for k in range(3):
-        tp = np.sum((pred == k) & (y == k))
-        fp = np.sum((pred == k) & (y != k))
-        fn = np.sum((pred != k) & (y == k))
-        f.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return float(np.mean(f))
-
-
 def encode(rows, encoder) -> dict[str, np.ndarray]:
     """Return ``tgt`` and ``sent`` rows for every target (service code: MiniLM.token_states + target_vectors)."""
     states = encoder.token_states([r["sentence_normalized"] for r in rows])
@@ -142,7 +128,7 @@ def main(argv=None) -> int:
     ap.add_argument("--C", type=float, default=None, help="fix C instead of choosing it by CV")
     ap.add_argument("--version", default=VERSION, help="the header's version (bump VERSION when retraining)")
     ap.add_argument("--check", action="store_true",
-                    help="train into a temporary file, exit 1 unless it equals --out (the shipped head)")
+                    help="retrain, compare with --out (the shipped head), restore it, exit 1 if they differ")
     args = ap.parse_args(argv)
     import tempfile
 
@@ -151,10 +137,9 @@ def main(argv=None) -> int:
             args.cache = Path(tmp) / "cache"
         if not args.check:
             return train(args)
-        shipped, args.out = args.out, Path(tmp) / args.out.name
-        same = train(args) == 0 and args.out.read_bytes() == shipped.read_bytes()
-    print(f"{shipped.name}: " + ("reproduced" if same else "differs from the build"), file=sys.stderr)
-    return 0 if same else 1
+        from tools.reproduce import check_rebuild
+
+        return check_rebuild((args.out,), lambda: train(args))
 
 
 def train(args) -> int:
@@ -163,7 +148,7 @@ def train(args) -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
 
     rows = {s: [json.loads(line) for line in (args.data / f"{s}.jsonl").open(encoding="utf-8")] for s in SPLITS}
-    ys = {s: labels(rows[s]) for s in SPLITS}
+    ys = {s: tts.labels(rows[s]) for s in SPLITS}
     groups = {s: np.array([k for k, r in enumerate(rows[s]) for _ in r["targets"]]) for s in SPLITS}
     weights, tokenizer = E.find_minilm_files()
     encoder_sha = hashlib.sha256(weights).hexdigest()
@@ -206,7 +191,7 @@ def train(args) -> int:
     for C in ([args.C] if args.C else C_GRID):
         t0 = time.perf_counter()
         P = oof(X, y, g, C)
-        cv[C] = (macro_f1(y, P.argmax(1)), P)
+        cv[C] = (tts.macro_f1(y, P.argmax(1)), P)
         log(f"C={C}: CV macro-F1 {cv[C][0]:.4f} ({time.perf_counter() - t0:.0f} s)")
     C = max(cv, key=lambda c: (cv[c][0], -c))
     f1_cv, P = cv[C]
@@ -288,8 +273,8 @@ def train(args) -> int:
                     if share < x and not tc._supported(words, sc):
                         sc = 0.0
                     preds[x].append(tts.band_label(round(sc, 4), band))
-        report[s] = {"argmax": round(macro_f1(ys[s], np.array(argmax)), 4),
-                     **{f"band_rule_below_{x}": round(macro_f1(ys[s], np.array(p)), 4) for x, p in preds.items()}}
+        report[s] = {"argmax": round(tts.macro_f1(ys[s], np.array(argmax)), 4),
+                     **{f"band_rule_below_{x}": round(tts.macro_f1(ys[s], np.array(p)), 4) for x, p in preds.items()}}
     model["header"]["dev"] = {s: report[s] for s in ("rw-dev", "mt-dev")}
     model["header"]["support_rule"] = ("score with no supporting lexical word set to 0 only when encoder_share < "
                                        "0.5 (TargetContext.SUPPORT_RULE_MAX_SHARE); dev macro-F1 by rule above")
