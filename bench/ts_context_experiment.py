@@ -2,12 +2,12 @@
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/ts_context_experiment.py [--cache /tmp/ts_ctx] [--boot 1000]
 
-Runs all-MiniLM-L6-v2 (service/analysis/encoder.MiniLM's weights, its forward pass mirrored here to keep every
-token's last-layer state; service/ is not modified) over NewsMTSC train, rw-dev and mt-dev and builds per-target
-feature groups (each 384-d):
+Runs all-MiniLM-L6-v2 (service/analysis/encoder.MiniLM: its forward pass stopped before pooling, MiniLM._states_chunk,
+so every token's last-layer state is kept) over NewsMTSC train, rw-dev and mt-dev and builds per-target feature
+groups (each 384-d):
 
-- ``tgt``: mean last-layer state over the target's wordpieces (char offsets mapped to wordpieces through the
-  words of BERT's basic tokenizer; a target past the 256-wordpiece truncation gets the sentence vector);
+- ``tgt``: mean last-layer state over the target's wordpieces (char offsets mapped to wordpieces through
+  WordPiece.word_spans, the words of BERT's basic tokenizer; a target past the 256-wordpiece truncation gets the sentence vector);
 - ``sent``: the mean-pooled, L2-normalised sentence vector (what MiniLM.embed returns);
 - ``mask_tgt`` / ``mask_sent``: a copy with the target's wordpieces replaced by one [MASK]: the [MASK] state and the
   copy's pooled vector (a target-specific sentence reading, blind to the name itself);
@@ -31,7 +31,6 @@ import json
 import os
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +38,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ts_dense_experiment import fast_macro_f1, labels
 from service.analysis import encoder as E
 from tools import train_target_sentiment as tts
 
@@ -48,38 +46,7 @@ C_GRID = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 DIM = 384
 
 
-# ---------------------------------------------------------------- tokenisation with character offsets
-
-def word_spans(text: str) -> list[tuple[str, int, int]]:
-    """BERT's basic tokenizer (as encoder.WordPiece.words) keeping each word's (start, end) in ``text``."""
-    if text.isascii():
-        return [(m.group(), m.start(), m.end()) for m in E._ASCII_WORDS.finditer(text.lower())]
-    out, cur, cs = [], [], 0
-    for i, ch in enumerate(text):
-        norm = unicodedata.normalize("NFD", ch.lower())
-        for c in norm:
-            cp = ord(c)
-            if cp == 0 or cp == 0xFFFD or unicodedata.category(c) in ("Cc", "Cf") and c not in "\t\n\r":
-                continue
-            if unicodedata.category(c) == "Mn":
-                continue
-            if c.isspace():
-                if cur:
-                    out.append(("".join(cur), cs, i))
-                    cur = []
-            elif E._is_punct(c) or E._is_cjk(cp):
-                if cur:
-                    out.append(("".join(cur), cs, i))
-                    cur = []
-                out.append((c, i, i + 1))
-            else:
-                if not cur:
-                    cs = i
-                cur.append(c)
-    if cur:
-        out.append(("".join(cur), cs, len(text)))
-    return out
-
+# ---------------------------------------------------------------- target wordpieces (words: WordPiece.word_spans)
 
 def encode_target(tok: E.WordPiece, words, lo: int, hi: int, mode: str):
     """Return (ids, target positions) for one sentence and target span [lo, hi); mode plain | mask | mark.
@@ -114,60 +81,7 @@ def encode_target(tok: E.WordPiece, words, lo: int, hi: int, mode: str):
     return ids, pos
 
 
-# ---------------------------------------------------------------- forward pass keeping token states
-
-def _states_chunk(m: E.MiniLM, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """MiniLM._pooled_chunk without the pooling: return (packed last-layer states (T, 384), row starts)."""
-    lens = np.fromiter((len(r) for r in batch), dtype=np.int64, count=len(batch))
-    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
-    T = int(lens.sum())
-    flat = np.fromiter((i for r in batch for i in r), dtype=np.int64, count=T)
-    position = np.arange(T) - np.repeat(starts, lens)
-    x = m.word[flat] + m.pos[position]
-    x += m.typ
-    x = E._layer_norm(x, *m.ln)
-    buckets = []
-    b0 = 0
-    while b0 < len(batch):
-        b1 = b0 + 1
-        while b1 < len(batch) and (b1 - b0 + 1) * int(lens[b1]) ** 2 <= E.ATTENTION_CELLS:
-            b1 += 1
-        L = int(lens[b1 - 1])
-        col = np.arange(L)
-        valid = col[None, :] < lens[b0:b1, None]
-        gather = np.where(valid, starts[b0:b1, None] + col[None, :], 0)
-        key_mask = np.where(valid, np.float32(0), np.float32(-1e9))[:, None, None, :]
-        buckets.append((gather, key_mask, valid.reshape(-1)))
-        b0 = b1
-    dh = m.dim // E._HEADS
-    ctx = np.empty((T, m.dim), dtype=np.float32)
-    for (qkv, qkv_b, ao, ao_b, ln1w, ln1b, inter, inter_b, out, out_b, ln2w, ln2b) in m.layers:
-        h = x @ qkv
-        h += qkv_b
-        for gather, key_mask, valid in buckets:
-            nb, L = gather.shape
-            hb = h[gather].reshape(nb, L, 3, E._HEADS, dh).transpose(2, 0, 3, 1, 4)
-            s = hb[0] @ hb[1].transpose(0, 1, 3, 2)
-            s += key_mask
-            s -= s.max(-1, keepdims=True)
-            np.exp(s, out=s)
-            s /= s.sum(-1, keepdims=True)
-            c = (s @ hb[2]).transpose(0, 2, 1, 3).reshape(nb * L, m.dim)
-            ctx[gather.reshape(-1)[valid]] = c[valid]
-        a = ctx @ ao
-        a += ao_b
-        a += x
-        x = E._layer_norm(a, ln1w, ln1b)
-        y = np.empty_like(x)
-        for r in range(0, T, E.FFN_ROWS):
-            mm = x[r:r + E.FFN_ROWS] @ inter
-            mm += inter_b
-            np.matmul(E._gelu_(mm), out, out=y[r:r + E.FFN_ROWS])
-        y += out_b
-        y += x
-        x = E._layer_norm(y, ln2w, ln2b)
-    return x, starts
-
+# ---------------------------------------------------------------- forward pass keeping token states (MiniLM._states_chunk)
 
 def target_features(m: E.MiniLM, seqs: list[tuple[list[int], list[list[int]]]]):
     """Return (target rows, L2-normalised pooled vector per sequence, missed count) for (ids, [positions, ...]).
@@ -180,15 +94,8 @@ def target_features(m: E.MiniLM, seqs: list[tuple[list[int], list[list[int]]]]):
     tgt = np.zeros((int(offs[-1]), DIM), dtype=np.float32)
     pooled = np.zeros((len(seqs), DIM), dtype=np.float32)
     missed = 0
-    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i][0]))
-    k = 0
-    while k < len(order):
-        n, j = 0, k
-        while j < len(order) and (j == k or n + len(seqs[order[j]][0]) <= E.CHUNK_TOKENS):
-            n += len(seqs[order[j]][0])
-            j += 1
-        idx = order[k:j]
-        x, starts = _states_chunk(m, [seqs[i][0] for i in idx])
+    for idx in E._chunks([ids for ids, _ in seqs]):
+        x, starts, _ = m._states_chunk([seqs[i][0] for i in idx])
         for r, i in enumerate(idx):
             ids, plist = seqs[i]
             st = x[starts[r]:starts[r] + len(ids)]
@@ -196,7 +103,6 @@ def target_features(m: E.MiniLM, seqs: list[tuple[list[int], list[list[int]]]]):
             for q, pos in enumerate(plist):
                 tgt[offs[i] + q] = st[pos].mean(0) if pos else pooled[i]
                 missed += not pos
-        k = j
     pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), np.float32(1e-12))
     return tgt, pooled, missed
 
@@ -207,7 +113,7 @@ def encode_split(m: E.MiniLM, rows: list[dict], cache: Path) -> tuple[dict[str, 
         z = np.load(cache, allow_pickle=False)
         return {k: z[k] for k in z.files if k != "timing"}, json.loads(str(z["timing"]))
     feats, timing = {}, {}
-    per_sentence = [word_spans(r["sentence_normalized"]) for r in rows]
+    per_sentence = [m.tok.word_spans(r["sentence_normalized"]) for r in rows]
     # plain: one forward per sentence, every target of it read from the same states.
     t0 = time.perf_counter()
     seqs = []
@@ -278,9 +184,9 @@ def boot(y, preds: dict, sent, ref: str, n=1000, seed=13):
     diffs = {k: [] for k in preds}
     for _ in range(n):
         idx = np.concatenate([members[s] for s in rng.choice(uniq, len(uniq))])
-        base = fast_macro_f1(y[idx], preds[ref][idx])
+        base = tts.macro_f1(y[idx], preds[ref][idx])
         for k, p in preds.items():
-            f = fast_macro_f1(y[idx], p[idx])
+            f = tts.macro_f1(y[idx], p[idx])
             draws[k].append(f)
             diffs[k].append(f - base)
     q = lambda v: [round(float(np.percentile(v, 2.5)), 3), round(float(np.percentile(v, 97.5)), 3)]
@@ -319,18 +225,11 @@ def main(argv=None) -> int:
     log = lambda *a: print(*a, file=sys.stderr, flush=True)
 
     rows = {s: [json.loads(line) for line in (args.data / f"{s}.jsonl").open(encoding="utf-8")] for s in SPLITS}
-    ys = {s: labels(rows[s]) for s in SPLITS}
+    ys = {s: tts.labels(rows[s]) for s in SPLITS}
     sents = {s: np.array([k for k, r in enumerate(rows[s]) for _ in r["targets"]]) for s in SPLITS}
 
     # 1. encoder feature groups
     m = E.MiniLM.load()
-    # sanity: the mirrored forward pass gives MiniLM.embed's vector
-    probe = [r["sentence_normalized"] for r in rows["rw-dev"][:8]]
-    ref = m.embed(probe)
-    mine = target_features(m, [(encode_target(m.tok, word_spans(t), -1, -1, "plain")[0], []) for t in probe])[1]
-    words = [w for t in probe for w, _, _ in word_spans(t)]
-    assert words == [w for t in probe for w in m.tok.words(t)], "word_spans differs from WordPiece.words"
-    log(f"mirror check: max |diff| vs MiniLM.embed {np.abs(ref - mine).max():.2e}")
     D, timing = {}, {}
     for s in SPLITS:
         t0 = time.perf_counter()
@@ -370,7 +269,7 @@ def main(argv=None) -> int:
         for s in ("rw-dev", "mt-dev"):
             ship[s] = clf.predict_proba(vec.transform(F[s]))
         ship = {s: np.log(np.clip(P, 1e-6, 1)) for s, P in ship.items()}
-        ship_cv = {"cv_argmax": fast_macro_f1(ys["train"], oofP.argmax(1))}
+        ship_cv = {"cv_argmax": tts.macro_f1(ys["train"], oofP.argmax(1))}
         np.savez(ship_cache, **ship, cv=json.dumps(ship_cv))
 
     # 3. shipped model through the API, same rows
@@ -379,7 +278,7 @@ def main(argv=None) -> int:
         gold = np.array([tts.CLASSES.index(g) for g in shipped[s]["gold"]])
         assert (gold == ys[s]).all(), "row order differs from the API run"
     log(f"shipped via {shipped['path']}: " + ", ".join(
-        f"{s} {fast_macro_f1(ys[s], np.array([tts.CLASSES.index(p) for p in shipped[s]['pred']])):.4f}"
+        f"{s} {tts.macro_f1(ys[s], np.array([tts.CLASSES.index(p) for p in shipped[s]['pred']])):.4f}"
         for s in ("rw-dev", "mt-dev")))
 
     def groups_of(s, names):
@@ -406,7 +305,7 @@ def main(argv=None) -> int:
         cvs = {}
         for C in C_GRID:
             P = grouped_cv(X, y, sents["train"], C)
-            cvs[C] = (fast_macro_f1(y, P.argmax(1)), P)
+            cvs[C] = (tts.macro_f1(y, P.argmax(1)), P)
         C = max(C_GRID, key=lambda c: cvs[c][0])
         f1, P = cvs[C]
         oof_score = P[:, 2] - P[:, 0]
@@ -418,13 +317,13 @@ def main(argv=None) -> int:
             Pd = clf.predict_proba(groups_of(s, names))
             pa, pb = Pd.argmax(1), band_pred(Pd, band)
             preds[s][name + "/argmax"], preds[s][name + "/band"] = pa, pb
-            row[f"{s}_argmax"] = round(fast_macro_f1(ys[s], pa), 4)
-            row[f"{s}_band"] = round(fast_macro_f1(ys[s], pb), 4)
+            row[f"{s}_argmax"] = round(tts.macro_f1(ys[s], pa), 4)
+            row[f"{s}_band"] = round(tts.macro_f1(ys[s], pb), 4)
         row["seconds"] = round(time.perf_counter() - t0)
         results.append(row)
         log(json.dumps(row))
     intervals = {s: boot(ys[s], preds[s], sents[s], "shipped_api", n=args.boot) for s in ("rw-dev", "mt-dev")}
-    shipped_f1 = {s: round(fast_macro_f1(ys[s], preds[s]["shipped_api"]), 4) for s in ("rw-dev", "mt-dev")}
+    shipped_f1 = {s: round(tts.macro_f1(ys[s], preds[s]["shipped_api"]), 4) for s in ("rw-dev", "mt-dev")}
     enc = {}
     for s in SPLITS:
         t = timing[s]

@@ -127,21 +127,6 @@ def featurize_dense(docs, rows, wv, skip):
     return {g: np.vstack(v) for g, v in out.items()}
 
 
-def labels(rows):
-    return np.array([CLASSES.index(tts.POLARITY[float(t["polarity"])]) for r in rows for t in r["targets"]])
-
-
-def fast_macro_f1(y, pred) -> float:
-    """Macro-F1 over the three classes (numpy; the same figure as sklearn's f1_score average="macro")."""
-    f = []
-    for k in range(3):
-        tp = np.sum((pred == k) & (y == k))
-        fp = np.sum((pred == k) & (y != k))
-        fn = np.sum((pred != k) & (y == k))
-        f.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return float(np.mean(f))
-
-
 def asym_label(score, neg_band, pos_band):
     """Label from the score alone with separate bands for the two signs (positive wins a tie at 0)."""
     return np.where(score >= pos_band, 2, np.where(score <= -neg_band, 0, 1))
@@ -152,7 +137,7 @@ def fit_asym_band(y, score):
     best = ((0.0, 0.0), -1.0)
     for nb in tts.BAND_GRID:
         for pb in tts.BAND_GRID:
-            f = fast_macro_f1(y, asym_label(score, nb, pb))
+            f = tts.macro_f1(y, asym_label(score, nb, pb))
             if f > best[1] + 1e-12:
                 best = ((nb, pb), f)
     return best
