@@ -8,6 +8,8 @@ In one run, on the same machine, for each seed (seeds/*.txt) and for a 10x conca
 without its page chrome, found by the project's own rules: a seed ends in "to the end" chrome such as a donation
 appeal or a comments footer, so a naive 10x concatenation would blank copies 2-10 and time almost nothing):
 - full: ``analyze_document`` with the default resources (what the API runs, before JSON);
+- lexical: the same with the lexical target model alone (FRAMING_TARGET_ENCODER=off): the path the reliability
+  goals were set for; ``full`` adds the contextual target head's encoder (issue 14: report its ratio beside);
 - http: POST /api/v1/analyze through the app's own WSGI stack (Flask test client: request schema, the core,
   response schema, JSON), what a caller pays short of the socket;
 - parse: the project's spaCy pass alone (en_core_web_sm + the newline sentence rule), the share no Python
@@ -215,6 +217,13 @@ def main(argv=None) -> int:
     def full(row, text):
         return analyze_document(res, text, title=row["headline"] or None, outlet=row["outlet"])
 
+    from dataclasses import replace
+
+    res_lexical = replace(res, target_sentiment=getattr(res.target_sentiment, "lexical", res.target_sentiment))
+
+    def lexical(row, text):
+        return analyze_document(res_lexical, text, title=row["headline"] or None, outlet=row["outlet"])
+
     def http(row, text):
         resp = client.post("/api/v1/analyze", json={"text": text, "outlet": row["outlet"],
                                                     "title": row["headline"] or None})
@@ -232,7 +241,8 @@ def main(argv=None) -> int:
     def floor(row, text):
         return _FLOOR.findall(text)
 
-    variants = {"full": full, "http": http, "parse": parse, "reference": reference, "floor": floor}
+    variants = {"full": full, "lexical": lexical, "http": http, "parse": parse, "reference": reference,
+                "floor": floor}
     cases = []
     for row in seeds:
         story = story_text(res, row)
@@ -277,6 +287,9 @@ def main(argv=None) -> int:
     ratios = {
         "full_over_reference": total("1x", "full") / total("1x", "reference"),
         "full_over_reference_10x": total("10x", "full") / total("10x", "reference"),
+        "lexical_over_reference": total("1x", "lexical") / total("1x", "reference"),
+        "lexical_over_reference_10x": total("10x", "lexical") / total("10x", "reference"),
+        "full_over_lexical": total("1x", "full") / total("1x", "lexical"),
         "http_over_reference": total("1x", "http") / total("1x", "reference"),
         "http_over_reference_10x": total("10x", "http") / total("10x", "reference"),
         "scaling_10x": total("10x", "full") / total("story", "full"),
@@ -310,6 +323,11 @@ def main(argv=None) -> int:
     line("full / reference (1x, all seeds)", ratios["full_over_reference"], GOALS["full_over_reference"], ".2f")
     line("full / reference (10x, all seeds)", ratios["full_over_reference_10x"], GOALS["full_over_reference"],
          ".2f")
+    line("lexical path / reference (1x, all seeds)", ratios["lexical_over_reference"],
+         GOALS["full_over_reference"], ".2f")
+    line("lexical path / reference (10x, all seeds)", ratios["lexical_over_reference_10x"],
+         GOALS["full_over_reference"], ".2f")
+    print(f"  {'(context) full / lexical path (target head)':44} {ratios['full_over_lexical']:8.2f}")
     line("HTTP analyze / reference (1x, all seeds)", ratios["http_over_reference"], GOALS["http_over_reference"],
          ".2f")
     line("HTTP analyze / reference (10x, all seeds)", ratios["http_over_reference_10x"],

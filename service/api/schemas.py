@@ -137,9 +137,11 @@ class SentimentSchema(Schema):
     confidence = fields.String(validate=validate.OneOf(["low", "medium", "high"]))
     evidence = fields.List(fields.Nested(EvidenceSchema))
     encoder_share = fields.Float(metadata={
-        "description": "With FRAMING_TARGET_ENCODER=minilm only: the encoder's share of the score's log-odds (0-1)."})
+        "description": "The contextual head's (the default) only: the encoder's share of the score's log-odds "
+                       "(0-1). Absent with FRAMING_TARGET_ENCODER=off."})
     model = fields.String(metadata={
-        "description": "With FRAMING_TARGET_ENCODER=minilm only: minilm-context (absent: the lexical model)."})
+        "description": "minilm-context: the contextual head (the default); absent with FRAMING_TARGET_ENCODER=off "
+                       "(the lexical model alone)."})
 
 
 class StatsSchema(Schema):
