@@ -195,6 +195,7 @@ class _DocView:
         self.quotes: dict = {}
         self.ancestors: dict[int, dict[int, int]] = {}
         self.distances: dict[int, dict[int, int]] = {}
+        self.evidence: dict = {}
 
     def sent_begin(self, i: int) -> int:
         """Return the first token of token i's sentence (``doc[i].sent.start``)."""
@@ -272,6 +273,16 @@ class _DocView:
                 if value is not None and self.pos[i] not in ("PROPN", "DET", "PRON"):
                     out[i] = value
         self.valences[key] = out
+        return out
+
+    def evidence_words(self, skip) -> list[bool]:
+        """Return ``evidence_word(self, i, skip)`` for every token, computed once per Doc and word list."""
+        try:
+            out = self.evidence.get(skip)
+        except TypeError:  # an unhashable word list: no caching, same answers
+            return [evidence_word(self, i, skip) for i in range(self.n)]
+        if out is None:
+            out = self.evidence[skip] = [evidence_word(self, i, skip) for i in range(self.n)]
         return out
 
     def quote_index(self, quotes) -> _QuoteIndex:
@@ -473,6 +484,7 @@ def extract_features(doc, start: int, end: int, valences: _Valences, quotes=(), 
     t_lo, t_hi = tspan.start, tspan.end
     s_lo, s_hi = sent.start, sent.end
     tidx = range(t_lo, t_hi)  # membership test on a range, as on the set of the target's token indices
+    shown = v.evidence_words(skip)
     feats: dict[str, float] = {}
     attrib: dict[str, list[int]] = {}
 
@@ -496,7 +508,7 @@ def extract_features(doc, start: int, end: int, valences: _Valences, quotes=(), 
     total = 0.0
     pos_sum = neg_sum = 0.0
     for i, raw in vals.items():
-        if not evidence_word(v, i, skip):
+        if not shown[i]:
             continue  # "no", "please", "like" as VADER words, reporting words: never shown, so never counted
         val = raw * (_NEGATION_SCALAR if v.negated(i) else 1.0)
         total += val
@@ -537,7 +549,7 @@ def extract_features(doc, start: int, end: int, valences: _Valences, quotes=(), 
 
     # Sparse lemma features, from words a reader may be shown only.
     def word(i):
-        return i not in tidx and evidence_word(v, i, skip)
+        return i not in tidx and shown[i]
 
     if word(gov):
         neg = "not_" if v.negated(gov) else ""
