@@ -16,6 +16,7 @@ wordpieces) written out here from the model's tokenizer.json vocabulary.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -62,6 +63,30 @@ def _is_cjk(cp: int) -> bool:
             or 0x2F800 <= cp <= 0x2FA1F)
 
 
+_SKIP, _SPACE, _MARK, _WORD = 0, 1, 2, 3
+
+
+@functools.lru_cache(maxsize=8192)
+def _char_plan(ch: str) -> tuple[tuple[str, int], ...]:
+    """Return what BERT's basic tokenizer does with one (lowercased) character: its NFD parts, each with its kind
+    (dropped, space, a mark of its own, part of a word). Memoised: text repeats few distinct characters, and the
+    Unicode lookups per character were most of the cost of tokenising non-ASCII text (curly quotes are enough)."""
+    out = []
+    for c in unicodedata.normalize("NFD", ch):
+        cp = ord(c)
+        if cp == 0 or cp == 0xFFFD or unicodedata.category(c) in ("Cc", "Cf") and c not in "\t\n\r":
+            out.append((c, _SKIP))
+        elif unicodedata.category(c) == "Mn":  # accents go with lowercasing
+            out.append((c, _SKIP))
+        elif c.isspace():
+            out.append((c, _SPACE))
+        elif _is_punct(c) or _is_cjk(cp):
+            out.append((c, _MARK))
+        else:
+            out.append((c, _WORD))
+    return tuple(out)
+
+
 # BERT's basic tokenizer restricted to ASCII: the control characters it drops (category Cc, except tab, line feed
 # and carriage return, which separate words), then words (letters and digits) and single punctuation marks
 # (_is_punct: every visible ASCII character that is not a letter or digit).
@@ -99,24 +124,16 @@ class WordPiece:
 
     def _words_unicode(self, text: str) -> list[str]:
         out, cur = [], []
-        text = unicodedata.normalize("NFD", text.lower())
-        for ch in text:
-            cp = ord(ch)
-            if cp == 0 or cp == 0xFFFD or unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\t\n\r":
-                continue
-            if unicodedata.category(ch) == "Mn":  # accents go with lowercasing
-                continue
-            if ch.isspace():
-                if cur:
-                    out.append("".join(cur))
-                    cur = []
-            elif _is_punct(ch) or _is_cjk(cp):
-                if cur:
-                    out.append("".join(cur))
-                    cur = []
-                out.append(ch)
-            else:
-                cur.append(ch)
+        for ch in unicodedata.normalize("NFD", text.lower()):
+            for c, kind in _char_plan(ch):
+                if kind == _WORD:
+                    cur.append(c)
+                elif kind != _SKIP:
+                    if cur:
+                        out.append("".join(cur))
+                        cur = []
+                    if kind == _MARK:
+                        out.append(c)
         if cur:
             out.append("".join(cur))
         return out
@@ -139,25 +156,17 @@ class WordPiece:
         # then apply as in ``words``), else character by character so that offsets stay aligned.
         lowered = low if len(low) == len(text) else [ch.lower() for ch in text]
         for i, ch in enumerate(lowered):
-            for c in unicodedata.normalize("NFD", ch):
-                cp = ord(c)
-                if cp == 0 or cp == 0xFFFD or unicodedata.category(c) in ("Cc", "Cf") and c not in "\t\n\r":
-                    continue
-                if unicodedata.category(c) == "Mn":
-                    continue
-                if c.isspace():
-                    if cur:
-                        out.append(("".join(cur), cs, i))
-                        cur = []
-                elif _is_punct(c) or _is_cjk(cp):
-                    if cur:
-                        out.append(("".join(cur), cs, i))
-                        cur = []
-                    out.append((c, i, i + 1))
-                else:
+            for c, kind in _char_plan(ch):
+                if kind == _WORD:
                     if not cur:
                         cs = i
                     cur.append(c)
+                elif kind != _SKIP:
+                    if cur:
+                        out.append(("".join(cur), cs, i))
+                        cur = []
+                    if kind == _MARK:
+                        out.append((c, i, i + 1))
         if cur:
             out.append(("".join(cur), cs, len(text)))
         return out
