@@ -467,7 +467,9 @@ def main(argv=None) -> int:
     span_ours = bl.evaluate("loaded_terms", bl.make_matcher(loaded.entries, nlp), held, parsed)
     span_hl = bl.evaluate("Hu & Liu", bl.make_matcher(bl.bingliu_entries(args.evaldata), nlp), held, parsed)
 
+    load0 = os.getloadavg()[0]
     spd = speed(res)
+    spd["loadavg"] = (load0, os.getloadavg()[0])
     head = (res.sentence_bias.header if res.sentence_bias else {})
     model_json = json.loads((ROOT / "lexicons" / "models" / "sentence_bias.json").read_text(encoding="utf-8"))
     enc_spec = model_json.get("encoders", {}).get(encoder, {})
@@ -522,10 +524,12 @@ def main(argv=None) -> int:
         f"{span_ours['span_recall']:.3f} at {span_ours['hits_per_1000_words']:.1f} | "
         f"Hu & Liu {span_hl['span_recall']:.3f} at {span_hl['hits_per_1000_words']:.1f} |"),
         "",
-        f"Cost of one {spd['words']}-word article on one core (CPU seconds, median of 3, whole analysis), by "
-        "`FRAMING_SENTENCE_ENCODER`: " + "; ".join(
+        f"Cost of one {spd['words']}-word article on one core (CPU seconds, median of 3, whole analysis with the "
+        f"default target head; load average {spd['loadavg'][0]:.1f} before, {spd['loadavg'][1]:.1f} after: on a "
+        "busy machine read the ratios; bench/target_context.py times the head against off in interleaved rounds), "
+        "by `FRAMING_SENTENCE_ENCODER`: " + "; ".join(
             f"`{k}` {v['cpu_seconds']:.3f} s" if "cpu_seconds" in v else f"`{k}` not available ({v['error']})"
-            for k, v in spd.items() if k != "words")
+            for k, v in spd.items() if k not in ("words", "loadavg"))
         + (f" (static / off = {spd['static']['cpu_seconds'] / spd['off']['cpu_seconds']:.2f}×)"
            if "cpu_seconds" in spd.get("static", {}) and "cpu_seconds" in spd.get("off", {}) else "") + "."
         + (" " + enc_report[1] if enc_report and enc_report[1] else ""),
