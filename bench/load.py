@@ -291,7 +291,11 @@ def part_memory(args) -> dict:
                 "recycle_100": {"GUNICORN_MAX_REQUESTS": "100", "GUNICORN_MAX_REQUESTS_JITTER": "20"},
                 "arenas_2": {"GUNICORN_MAX_REQUESTS": "0", "FRAMING_MALLOC_ARENA_MAX": "2"},
                 "zones_arenas_2": {"GUNICORN_MAX_REQUESTS": "0", "FRAMING_MEMORY_ZONES": "1",
-                                   "FRAMING_MALLOC_ARENA_MAX": "2"}}
+                                   "FRAMING_MALLOC_ARENA_MAX": "2"},
+                # The lexical target model alone: what the contextual head costs in memory.
+                "target_off": {"FRAMING_TARGET_ENCODER": "off"},
+                # glibc's dynamic mmap threshold (before FRAMING_MALLOC_MMAP_THRESHOLD fixed it at 256 KB).
+                "mmap_dynamic": {"FRAMING_MALLOC_MMAP_THRESHOLD": "0"}}
     for name, env in variants.items():
         if name not in args.memory_variants.split(","):
             continue
