@@ -299,6 +299,21 @@ def find_minilm_files(directory: str | Path | None = None) -> tuple[bytes, dict]
         return z.read("model.safetensors"), json.loads(z.read("tokenizer.json").decode("utf-8"))
 
 
+def _read_npz(path: str | Path, expected_sha256: str | None = None):
+    """Return (arrays, ``meta`` dict, WordPiece of the ``vocab``) of a shipped encoder .npz, its sha256 checked
+    first when one is pinned (the static model's and the compact encoder's files share this layout)."""
+    data = Path(path).read_bytes()
+    if expected_sha256:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != expected_sha256:
+            raise ValueError(f"{path}: sha256 {digest} is not the pinned {expected_sha256}")
+    z = np.load(io.BytesIO(data), allow_pickle=False)
+    meta = json.loads(str(z["meta"]))
+    vocab = {w: i for i, w in enumerate(str(z["vocab"]).split("\n"))}
+    tok = WordPiece(vocab, meta.get("unk_token", "[UNK]"), int(meta.get("max_input_chars_per_word", 100)))
+    return z, meta, tok
+
+
 class MiniLM:
     """all-MiniLM-L6-v2 forward pass in numpy: sentence -> L2-normalised mean-pooled 384-d vector."""
 
@@ -338,7 +353,8 @@ class MiniLM:
             self.layers.append((
                 qkv, qkv_b,
                 # Transposed views, not copies: BLAS reads them as they lie (x @ W.T), so apart from the fused
-                # q, k, v copies (10 MB in all) the weights stay views of the one ``weights`` buffer.
+                # q, k, v copies the weights stay views of the arrays given (of the one ``weights`` buffer for
+                # the full model).
                 g("attention.output.dense.weight").T, g("attention.output.dense.bias"),
                 g("attention.output.LayerNorm.weight"), g("attention.output.LayerNorm.bias"),
                 g("intermediate.dense.weight").T, g("intermediate.dense.bias"),
@@ -348,22 +364,14 @@ class MiniLM:
 
     @classmethod
     def load_compact(cls, path: str | Path, expected_sha256: str | None = None) -> MiniLM:
-        """Load the first layers of all-MiniLM-L6-v2 from the .npz tools/export_encoder.py --compact writes.
+        """Load the first layers of all-MiniLM-L6-v2 from the .npz tools/export_compact_encoder.py writes.
 
         The file holds the word embeddings as int8 rows with a float32 scale each (kept int8 in memory, scaled
         when a sentence gathers them), the other matrices as float16 (made float32 here: BLAS multiplies float32),
         vectors as float32, the vocabulary and a ``meta`` JSON (``layers``: how many transformer layers).
         ``expected_sha256``: the file's pinned hash (the contextual target head records it), checked first.
         """
-        data = Path(path).read_bytes()
-        if expected_sha256:
-            digest = hashlib.sha256(data).hexdigest()
-            if digest != expected_sha256:
-                raise ValueError(f"{path}: sha256 {digest} is not the pinned {expected_sha256}")
-        z = np.load(io.BytesIO(data), allow_pickle=False)
-        meta = json.loads(str(z["meta"]))
-        vocab = {w: i for i, w in enumerate(str(z["vocab"]).split("\n"))}
-        tok = WordPiece(vocab, meta.get("unk_token", "[UNK]"), int(meta.get("max_input_chars_per_word", 100)))
+        z, meta, tok = _read_npz(path, expected_sha256)
         t = {k: (z[k] if k in ("embeddings.word_embeddings.weight", "word_scale") else z[k].astype(np.float32))
              for k in z.files if k not in ("meta", "vocab")}
         model = cls.__new__(cls)
@@ -511,15 +519,7 @@ class StaticEncoder:
     @classmethod
     def load(cls, path: str | Path, expected_sha256: str | None = None) -> StaticEncoder:
         """Load the .npz written by tools/export_encoder.py (vectors, weights, vocab, meta), checking its sha256."""
-        data = Path(path).read_bytes()
-        if expected_sha256:
-            digest = hashlib.sha256(data).hexdigest()
-            if digest != expected_sha256:
-                raise ValueError(f"{path}: sha256 {digest} is not the pinned {expected_sha256}")
-        z = np.load(io.BytesIO(data), allow_pickle=False)
-        vocab = {w: i for i, w in enumerate(str(z["vocab"]).split("\n"))}
-        meta = json.loads(str(z["meta"]))
-        tok = WordPiece(vocab, meta.get("unk_token", "[UNK]"), int(meta.get("max_input_chars_per_word", 100)))
+        z, meta, tok = _read_npz(path, expected_sha256)
         return cls(z["vectors"], z["weights"], tok, meta, z["scale"])
 
     def token_ids(self, text: str) -> list[int]:

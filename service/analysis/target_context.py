@@ -70,28 +70,28 @@ def load_target_model(lexical: TargetSentiment, models_dir: str | Path, kind: st
     if not path.is_file():
         raise ValueError(f"{ENCODER_ENV}=minilm: the contextual head {path} is missing; train it with "
                          f"tools/train_target_context.py, or set {ENCODER_ENV}=off")
-    _check_lexical_model(path, Path(models_dir) / "target_sentiment.json")
     import json
 
     from .encoder import MiniLM
 
-    header = json.loads(path.read_text(encoding="utf-8"))["header"]
+    model = json.loads(path.read_text(encoding="utf-8"))
+    header = model.get("header", {})
+    _check_lexical_model(header, path.name, Path(models_dir) / "target_sentiment.json")
     enc_path = Path(models_dir) / header["encoder_file"]
     if not enc_path.is_file():
         raise ValueError(f"{ENCODER_ENV}=minilm: the head's encoder {enc_path} is missing; write it with "
                          f"tools/export_compact_encoder.py, or set {ENCODER_ENV}=off")
-    return TargetContext.from_file(path, lexical, MiniLM.load_compact(enc_path, header["encoder_sha256"]))
+    return TargetContext(model, lexical, MiniLM.load_compact(enc_path, header["encoder_sha256"]))
 
 
-def _check_lexical_model(head_path: Path, lexical_path: Path) -> None:
+def _check_lexical_model(header: dict, head_name: str, lexical_path: Path) -> None:
     """Refuse a head trained on another lexical model: its ``ship`` weights read that model's log-probabilities."""
     import hashlib
-    import json
 
-    want = json.loads(head_path.read_text(encoding="utf-8")).get("header", {}).get("lexical_model_sha256")
+    want = header.get("lexical_model_sha256")
     have = hashlib.sha256(lexical_path.read_bytes()).hexdigest() if lexical_path.is_file() else None
     if want and want != have:
-        raise ValueError(f"{ENCODER_ENV}=minilm: {head_path.name} was trained on another {lexical_path.name} "
+        raise ValueError(f"{ENCODER_ENV}=minilm: {head_name} was trained on another {lexical_path.name} "
                          f"(sha256 {want[:12]}, this one {str(have)[:12]}); retrain it with "
                          f"tools/train_target_context.py, or set {ENCODER_ENV}=off")
 
@@ -173,13 +173,6 @@ class TargetContext(TargetSentiment):
         self.valences = lexical.valences
         self.weights = lexical.weights
         self._cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    @classmethod
-    def from_file(cls, path, lexical: TargetSentiment, encoder) -> TargetContext:
-        import json
-
-        with Path(path).open(encoding="utf-8") as fh:
-            return cls(json.load(fh), lexical, encoder)
 
     def describe(self) -> dict:
         """Return the head's provenance, the lexical model's, and the bands, for /api/v1/lexicons."""
