@@ -109,49 +109,31 @@ if not os.environ.get("SECRET_KEY"):
         "SECRET_KEY is not set: using a random key for this server; open forms break on restart")
 
 
-def _limit_malloc_arenas():
-    """Cap glibc's malloc arenas (like MALLOC_ARENA_MAX) in the master, so forked workers inherit the cap.
-
-    glibc gives threads their own arenas (up to 8 per core); a threaded worker whose analyses run on a different
-    thread each time spreads its garbage over all of them and keeps more memory (bench/LOAD.md, "Memory").
-    """
-    value = os.environ.get("FRAMING_MALLOC_ARENA_MAX", "2")
+def _mallopt(param: int, variable: str, default: str) -> None:
+    """Set a glibc malloc parameter from an environment variable (a positive integer; else glibc's default) in the
+    master, so forked workers inherit it; nothing on another libc."""
+    value = os.environ.get(variable, default)
     if not value.isdigit() or int(value) <= 0:
         return
     try:
         import ctypes
 
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-8, int(value))  # M_ARENA_MAX
-    except (OSError, AttributeError):  # not glibc: nothing to cap
-        pass
-
-
-_limit_malloc_arenas()
-
-
-def _fix_mmap_threshold():
-    """Fix glibc's mmap threshold (like MALLOC_MMAP_THRESHOLD_) in the master, so forked workers inherit it.
-
-    Blocks above the threshold are mmapped and go back to the system when freed. glibc's default threshold is
-    dynamic: the first large block freed raises it to that block's size (up to 32 MB), after which the target
-    head's encoder arrays (1.5-5 MB each, a few dozen per analysis) come from the heap and stay there, fragmented.
-    With 256 KB fixed, the server tree after 1,000 mixed requests was 483 MB against 587 MB (bench/LOAD.md,
-    "Memory", 2026-11-30), for 5-17% more CPU an analysis (page faults of fresh mappings; noisy measurement).
-    ``FRAMING_MALLOC_MMAP_THRESHOLD=0`` keeps glibc's default.
-    """
-    value = os.environ.get("FRAMING_MALLOC_MMAP_THRESHOLD", "262144")
-    if not value.isdigit() or int(value) <= 0:
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").mallopt(-3, int(value))  # M_MMAP_THRESHOLD
+        ctypes.CDLL("libc.so.6").mallopt(param, int(value))
     except (OSError, AttributeError):  # not glibc
         pass
 
 
-_fix_mmap_threshold()
+# M_ARENA_MAX (-8), like MALLOC_ARENA_MAX: glibc gives threads their own arenas (up to 8 per core); a threaded worker
+# whose analyses run on a different thread each time spreads its garbage over all of them and keeps more memory
+# (bench/LOAD.md, "Memory").
+_mallopt(-8, "FRAMING_MALLOC_ARENA_MAX", "2")
+# M_MMAP_THRESHOLD (-3), like MALLOC_MMAP_THRESHOLD_: blocks above it are mmapped and go back to the system when
+# freed. glibc's default threshold is dynamic: the first large block freed raises it to that block's size (up to
+# 32 MB), after which the target head's encoder arrays (1.5-5 MB each, a few dozen per analysis) come from the heap
+# and stay there, fragmented. With 256 KB fixed, the server tree after 1,000 mixed requests was 483 MB against
+# 587 MB (bench/LOAD.md, "Memory", 2026-11-30), for 5-17% more CPU an analysis (page faults of fresh mappings; noisy
+# measurement). FRAMING_MALLOC_MMAP_THRESHOLD=0 keeps glibc's default.
+_mallopt(-3, "FRAMING_MALLOC_MMAP_THRESHOLD", "262144")
 
 
 def _malloc_trim():
