@@ -54,6 +54,13 @@ def build_graph(path: Path) -> None:
         nodes.append(helper.make_node(op, ins, outs, **kw))
         return outs[0]
 
+    def dense(inp, key, name, scale=1.0):
+        """inp @ W.T + b for the safetensors linear layer ``key`` (weights times ``scale``): its output's name."""
+        init(name + "w", (t[key + ".weight"] * scale).T.astype(np.float32))
+        init(name + "b", (t[key + ".bias"] * scale).astype(np.float32))
+        node("MatMul", [inp, name + "w"], [name + "m"])
+        return node("Add", [name + "m", name + "b"], [name + "a"])
+
 
     init("word", t["embeddings.word_embeddings.weight"])
     init("pos", t["embeddings.position_embeddings.weight"])
@@ -82,13 +89,9 @@ def build_graph(path: Path) -> None:
         p = f"encoder.layer.{i}."
         g = lambda k: t[p + k]
         pre = f"l{i}_"
-        for nm, w, b, s in (("q", "attention.self.query", None, scale), ("k", "attention.self.key", None, 1),
-                            ("v", "attention.self.value", None, 1)):
-            init(pre + nm + "w", (g(w + ".weight") * s).T.astype(np.float32))
-            init(pre + nm + "b", (g(w + ".bias") * s).astype(np.float32))
-            node("MatMul", [x, pre + nm + "w"], [pre + nm + "m"])
-            node("Add", [pre + nm + "m", pre + nm + "b"], [pre + nm + "a"])
-            node("Reshape", [pre + nm + "a", "shape_bl_h_dh"], [pre + nm + "r"])
+        for nm, w, s in (("q", "query", scale), ("k", "key", 1), ("v", "value", 1)):
+            a = dense(x, p + "attention.self." + w, pre + nm, s)
+            node("Reshape", [a, "shape_bl_h_dh"], [pre + nm + "r"])
         node("Transpose", [pre + "qr"], [pre + "qt"], perm=[0, 2, 1, 3])
         node("Transpose", [pre + "kr"], [pre + "kt"], perm=[0, 2, 3, 1])
         node("Transpose", [pre + "vr"], [pre + "vt"], perm=[0, 2, 1, 3])
@@ -98,25 +101,19 @@ def build_graph(path: Path) -> None:
         node("MatMul", [pre + "p", pre + "vt"], [pre + "c"])
         node("Transpose", [pre + "c"], [pre + "ct"], perm=[0, 2, 1, 3])
         node("Reshape", [pre + "ct", "shape_bl_d"], [pre + "cr"])
-        init(pre + "aow", g("attention.output.dense.weight").T); init(pre + "aob", g("attention.output.dense.bias"))
-        node("MatMul", [pre + "cr", pre + "aow"], [pre + "ao"])
-        node("Add", [pre + "ao", pre + "aob"], [pre + "ao2"])
-        node("Add", [pre + "ao2", x], [pre + "res1"])
+        ao = dense(pre + "cr", p + "attention.output.dense", pre + "ao")
+        node("Add", [ao, x], [pre + "res1"])
         init(pre + "ln1w", g("attention.output.LayerNorm.weight")); init(pre + "ln1b", g("attention.output.LayerNorm.bias"))
         x1 = node("LayerNormalization", [pre + "res1", pre + "ln1w", pre + "ln1b"], [pre + "x1"], axis=-1, epsilon=1e-12)
-        init(pre + "iw", g("intermediate.dense.weight").T); init(pre + "ib", g("intermediate.dense.bias"))
-        node("MatMul", [x1, pre + "iw"], [pre + "im"])
-        node("Add", [pre + "im", pre + "ib"], [pre + "ia"])
+        ia = dense(x1, p + "intermediate.dense", pre + "i")
         # exact GELU: 0.5 x (1 + erf(x / sqrt 2))
-        node("Mul", [pre + "ia", "rsqrt2"], [pre + "g1"])
+        node("Mul", [ia, "rsqrt2"], [pre + "g1"])
         node("Erf", [pre + "g1"], [pre + "g2"])
         node("Add", [pre + "g2", "one"], [pre + "g3"])
-        node("Mul", [pre + "ia", pre + "g3"], [pre + "g4"])
+        node("Mul", [ia, pre + "g3"], [pre + "g4"])
         node("Mul", [pre + "g4", "half"], [pre + "g5"])
-        init(pre + "ow", g("output.dense.weight").T); init(pre + "ob", g("output.dense.bias"))
-        node("MatMul", [pre + "g5", pre + "ow"], [pre + "om"])
-        node("Add", [pre + "om", pre + "ob"], [pre + "oa"])
-        node("Add", [pre + "oa", x1], [pre + "res2"])
+        oa = dense(pre + "g5", p + "output.dense", pre + "o")
+        node("Add", [oa, x1], [pre + "res2"])
         init(pre + "ln2w", g("output.LayerNorm.weight")); init(pre + "ln2b", g("output.LayerNorm.bias"))
         x = node("LayerNormalization", [pre + "res2", pre + "ln2w", pre + "ln2b"],
                  ["states" if i == 5 else pre + "x2"], axis=-1, epsilon=1e-12)
