@@ -1,16 +1,21 @@
 """Accuracy and cost of FRAMING_TARGET_ENCODER=minilm (the default) vs off, through analyze_document, in one run.
 
-    OMP_NUM_THREADS=1 .venv/bin/python bench/target_context.py [--data DIR] [--boot 1000]
+    OMP_NUM_THREADS=1 .venv/bin/python bench/target_context.py [--data DIR] [--boot 1000] [--skip-stance]
+        [--skip-speed]
 
-NewsMTSC rw-dev and mt-dev: each sentence analysed with its targets as spans (bench/accuracy.py _newsmtsc_rows,
+Variants: ``off`` (the lexical model), ``minilm`` (the default: the head, labels by its most probable class) and
+``band`` (the head's scores read with the neutral band, TargetContext.label_rule = "band"). NewsMTSC rw-dev and
+mt-dev: each sentence analysed with its targets as spans (bench/accuracy.py _newsmtsc_rows,
 bench/newsmtsc.score_rows), macro-F1 of the target labels with a 95% bootstrap interval over whole sentences and
-the paired interval of minilm - off. Cost: CPU seconds (process time, one thread, median of ROUNDS interleaved
+the paired intervals of minilm - off and minilm - band. BASIL 2010-2014 author stance toward the main entities
+(bench/basil_actors.py's rows: the actor's label, else the caller target's), intervals over whole articles. Cost: CPU seconds (process time, one thread, median of ROUNDS interleaved
 rounds after one warm-up) of analysing the ~1,070-word seed text (bench/accuracy.py speed()) with each setting; the
 sentence encoder is the default (static) in both. Writes bench/out/target_context.json.
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 import time
@@ -23,14 +28,50 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import newsmtsc as nm
+from bench.basil_lexicon import DEFAULT_EVALDATA
 
 ROUNDS = 9
+
+
+def ba_years():
+    """BASIL years of the stance figure: all of 2010-2014 (no BASIL data trains the head or its bands)."""
+    return ["2010", "2011", "2012", "2013", "2014"]
+
+
+def macro_f1(y, p) -> float:
+    """Macro-F1 over the three classes of integer labels."""
+    return float(np.mean([2 * np.sum((p == k) & (y == k)) / max(1, np.sum(p == k) + np.sum(y == k))
+                          for k in range(3)]))
+
+
+def paired(y, P: dict, clusters, diffs, boot: int) -> dict:
+    """Return each variant's macro-F1 with a 95% percentile interval over resampled clusters (sentences or
+    articles), and the paired interval of each (a, b) difference in ``diffs``, all from the same draws."""
+    rng = np.random.default_rng(13)
+    uniq = np.unique(clusters)
+    members = [np.flatnonzero(clusters == c) for c in uniq]
+    draws = {k: [] for k in [*P, *(f"{a}-{b}" for a, b in diffs)]}
+    for _ in range(boot):
+        idx = np.concatenate([members[i] for i in rng.integers(0, len(uniq), len(uniq))])
+        f = {k: macro_f1(y[idx], v[idx]) for k, v in P.items()}
+        for k, v in f.items():
+            draws[k].append(v)
+        for a, b in diffs:
+            draws[f"{a}-{b}"].append(f[a] - f[b])
+    point = {k: macro_f1(y, v) for k, v in P.items()}
+    point.update({f"{a}-{b}": point[a] - point[b] for a, b in diffs})
+    return {k: {"macro_f1": round(point[k], 4), "ci95": [round(float(np.percentile(v, 2.5)), 3),
+                                                        round(float(np.percentile(v, 97.5)), 3)]}
+            for k, v in draws.items()}
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("/work/shared/evaldata/newsmtsc"))
     ap.add_argument("--boot", type=int, default=1000)
+    ap.add_argument("--basil", type=Path, default=DEFAULT_EVALDATA, help="evaldata folder holding basil/")
+    ap.add_argument("--skip-stance", action="store_true", help="leave out BASIL author stance")
+    ap.add_argument("--skip-speed", action="store_true", help="leave out the cost rounds")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "target_context.json")
     args = ap.parse_args(argv)
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -39,12 +80,17 @@ def main(argv=None) -> int:
     res_on = load_resources()
     assert type(res_on.target_sentiment).__name__ == "TargetContext", "run with FRAMING_TARGET_ENCODER unset"
     res_off = replace(res_on, target_sentiment=res_on.target_sentiment.lexical)
+    band = copy.copy(res_on.target_sentiment)
+    band.label_rule = "band"  # the head's probabilities read with the neutral band instead of the most probable class
+    variants = {"off": res_off, "band": replace(res_on, target_sentiment=band), "minilm": res_on}
+    diffs = (("minilm", "off"), ("minilm", "band"))
     vader = SentimentIntensityAnalyzer()
-    report = {"data": str(args.data)}
+    report = {"data": str(args.data), "label_rule": res_on.target_sentiment.label_rule}
+    classes = ("negative", "neutral", "positive")
     for split in ("rw-dev", "mt-dev"):
         rows = [json.loads(line) for line in (args.data / f"{split}.jsonl").open(encoding="utf-8")]
         out = {}
-        for name, res in (("off", res_off), ("minilm", res_on)):
+        for name, res in variants.items():
             def scorer(text, spans, res=res):
                 r = analyze_document(res, text, targets=[{"start": a, "end": b} for a, b in spans])
                 return [t["sentiment"] for t in r["targets"]]
@@ -52,38 +98,39 @@ def main(argv=None) -> int:
             t0 = time.process_time()
             gold, _, pred, sent = nm.score_rows(rows, scorer, vader)
             out[name] = {"pred": pred, "cpu_s": round(time.process_time() - t0, 1)}
-        classes = ("negative", "neutral", "positive")
         y = np.array([classes.index(g) for g in gold])
         P = {k: np.array([classes.index(p) for p in v["pred"]]) for k, v in out.items()}
-        sent = np.array(sent)
-
-        def f1(yy, pp):
-            return float(np.mean([2 * np.sum((pp == k) & (yy == k)) / max(1, np.sum(pp == k) + np.sum(yy == k))
-                                  for k in range(3)]))
-
-        rng = np.random.default_rng(13)
-        uniq = np.unique(sent)
-        members = [np.flatnonzero(sent == s) for s in uniq]
-        draws = {"off": [], "minilm": [], "diff": []}
-        for _ in range(args.boot):
-            idx = np.concatenate([members[i] for i in rng.integers(0, len(uniq), len(uniq))])
-            a, b = f1(y[idx], P["off"][idx]), f1(y[idx], P["minilm"][idx])
-            draws["off"].append(a), draws["minilm"].append(b), draws["diff"].append(b - a)
-        ci = {k: [round(float(np.percentile(v, 2.5)), 3), round(float(np.percentile(v, 97.5)), 3)]
-              for k, v in draws.items()}
-        report[split] = {"targets": len(y), "sentences": len(uniq),
-                         "off": round(f1(y, P["off"]), 4), "off_ci": ci["off"],
-                         "minilm": round(f1(y, P["minilm"]), 4), "minilm_ci": ci["minilm"],
-                         "diff": round(f1(y, P["minilm"]) - f1(y, P["off"]), 4), "diff_ci": ci["diff"],
+        report[split] = {"targets": len(y), "sentences": len(set(sent)),
+                         **paired(y, P, np.array(sent), diffs, args.boot),
                          "cpu_s": {k: v["cpu_s"] for k, v in out.items()}}
         print(split, json.dumps(report[split]), file=sys.stderr, flush=True)
+    if not args.skip_stance:
+        from bench import basil_actors as ba
 
+        arts = ba.load_articles(args.basil, ba_years())
+        preds, gold, clusters = {}, None, None
+        for name, res in variants.items():
+            rows = ba.score_articles(arts, lambda text, targets=None, res=res: analyze_document(res, text,
+                                                                                              targets=targets),
+                                     vader)
+            preds[name] = np.array([classes.index(r["actor"] or r["target"]) for r in rows])
+            gold = np.array([classes.index(r["gold"]) for r in rows])
+            clusters = np.array([r["article"] for r in rows])
+        report["stance"] = {"articles": len(arts), "entities": len(gold),
+                            **paired(gold, preds, clusters, diffs, args.boot)}
+        print("stance", json.dumps(report["stance"]), file=sys.stderr, flush=True)
+
+    if args.skip_speed:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        print(json.dumps(report))
+        return 0
     text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("00[012]_*.txt")))
     report["speed"] = {"words": len(text.split())}
     # Interleaved rounds, median of each: this machine's speed drifts by a third within a minute (other work), and
     # alternating makes both settings see the same drift; the ratio is the figure to read.
     times = {"off": [], "minilm": []}
-    for name, res in (("off", res_off), ("minilm", res_on)):
+    for name, res in (("off", res_off), ("minilm", res_on)):  # the label rule costs nothing: not timed apart
         report["speed"][name + "_actors"] = len(analyze_document(res, text)["actors"])  # also warms caches
     for _ in range(ROUNDS):
         for name, res in (("off", res_off), ("minilm", res_on)):

@@ -15,6 +15,7 @@ from service.analysis.target_context import (
     ENCODER_ENV,
     MODEL_NAME,
     TargetContext,
+    _most_probable,
     load_target_model,
 )
 from service.analysis.target_sentiment import TargetSentiment
@@ -122,3 +123,58 @@ def test_through_the_http_stack(client, ctx_resources):
     assert resp.status_code == 200, resp.get_json()
     s = resp.get_json()["targets"][0]["sentiment"]
     assert s["label"] == "negative" and s["model"] == MODEL_NAME and "encoder_share" in s
+
+
+def test_label_is_the_most_probable_class_and_never_against_the_score_sign(ctx_resources):
+    """Every actor of every seed, and each of its mentions: the label is the class of the (weighted mean)
+    probabilities, its sign is the score's, and a score of 0 reads neutral."""
+    import copy
+
+    from service.analysis import analyze_document
+
+    ctx = ctx_resources.target_sentiment
+    assert ctx.label_rule == "argmax"
+    band = copy.copy(ctx)
+    band.label_rule = "band"
+    seen = {"argmax": 0, "differs": 0}
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        result = analyze_document(ctx_resources, path.read_text(encoding="utf-8"))
+        for actor in result["actors"]:
+            s = actor["sentiment"]
+            probs = [s["probabilities"][c] for c in ("negative", "neutral", "positive")]
+            assert abs(sum(probs) - 1) < 1e-3
+            assert s["label"] == _most_probable(probs, s["score"]), (path.name, actor["name"], s)
+            assert {"positive": s["score"] > 0, "negative": s["score"] < 0}.get(s["label"], True)
+            assert abs((probs[2] - probs[0]) - s["score"]) < 2e-3 or s["score"] == 0  # score = mean P(+) - P(-)
+            seen["argmax"] += 1
+            if s["score"] != 0 and s["label"] != band.label_for(s["score"], s["mentions"]):
+                seen["differs"] += 1
+    assert seen["argmax"] > 20 and seen["differs"] > 0  # the rule is live on real text, not a no-op
+
+
+def test_most_probable_reads_the_neutral_class_the_band_ignores(ctx_resources):
+    ctx = ctx_resources.target_sentiment
+    # P(positive) the largest but the score inside the band: argmax says positive, the band neutral.
+    probs = [0.30, 0.30, 0.40]
+    assert _most_probable(probs, 0.10) == "positive" and ctx.label_for(0.10) == "neutral"
+    # P(neutral) the largest with a score outside the band: argmax says neutral, the band negative.
+    probs = [0.35, 0.60, 0.05]
+    assert _most_probable(probs, -0.30) == "neutral" and ctx.label_for(-0.30) == "negative"
+    assert _most_probable([0.4, 0.2, 0.4], 0.0) == "neutral"  # a zeroed score (support rule) reads neutral
+    assert _most_probable([0.3, 0.35, 0.35], 0.05) == "neutral"  # a tie with neutral reads neutral
+
+
+def test_aggregate_probabilities_weigh_quoted_mentions_as_the_score_does(ctx_resources):
+    ctx = ctx_resources.target_sentiment
+    doc = ctx_resources.nlp(NEGATIVE + ' Critics said: "John Smith is a wonderful, honest man."')
+    a = ctx.score(doc, 20, 30)
+    quoted_at = doc.text.index("John Smith", len(NEGATIVE))
+    b = ctx.score(doc, quoted_at, quoted_at + 10, [(doc.text.index('"'), len(doc.text))])
+    assert b["in_quote"] and not a["in_quote"]
+    agg = ctx.aggregate([a, b])
+    w = ctx.QUOTED_WEIGHT
+    for c in ("negative", "neutral", "positive"):
+        want = (a["probabilities"][c] + w * b["probabilities"][c]) / (1 + w)
+        assert abs(agg["probabilities"][c] - want) < 1e-3
+    assert agg["label"] == _most_probable([agg["probabilities"][c] for c in ("negative", "neutral", "positive")],
+                                          agg["score"])

@@ -19,11 +19,12 @@ and shipped as lexicons/models/target_context_minilm.json (its header: provenanc
 runs once per distinct sentence of a Doc, every target of that sentence read from the same states (a bounded cache
 per Doc, dropped with it); the pipeline may call ``prepare`` with all mention spans first to batch the sentences.
 
-The result has the lexical model's shape (score = P(positive) - P(negative) of the head, label from the head's own
-neutral band, probabilities, in_quote, evidence, words) plus ``model`` ("minilm-context") and ``encoder_share``:
-the encoder features' part of the head's positive-vs-negative log-odds, |e| / (|e| + |l|), with e the summed
-contribution of the ``tgt`` and ``sent`` groups and l that of the ``ship`` group (standardised features have mean
-0 on the training targets, so each part is its distance from the training mean, as sentence_bias's share).
+The result has the lexical model's shape (score = P(positive) - P(negative) of the head, label the head's most
+probable class (``label_rule``), probabilities, in_quote, evidence, words) plus ``model`` ("minilm-context") and
+``encoder_share``: the encoder features' part of the head's positive-vs-negative log-odds, |e| / (|e| + |l|), with
+e the summed contribution of the ``tgt`` and ``sent`` groups and l that of the ``ship`` group (standardised
+features have mean 0 on the training targets, so each part is its distance from the training mean, as
+sentence_bias's share).
 ``evidence`` and ``words`` stay the lexical model's words and log-odds shares: the words a reader can check; the
 encoder's part has no words and is stated by ``encoder_share``.
 
@@ -140,6 +141,12 @@ class TargetContext(TargetSentiment):
     # 0.663 (the 6-layer head it replaced: 0.691 / 0.654, 0.697 / 0.647, 0.697 / 0.647). The choices differ by less
     # than either interval (±0.05).
     SUPPORT_RULE_MAX_SHARE = 0.5
+    # How a label is read (the head file's "label_rule", written by tools/train_target_context.py LABEL_RULE, which
+    # has the figures): "argmax", the head's most probable class (for several mentions, the class of their weighted
+    # mean probabilities, whose positive-minus-negative is the mean score, so the label never has the other sign);
+    # "band", the lexical model's rule (neutral inside +-band, else the score's sign). A score set to 0 by the
+    # support rule reads neutral under both. A file without the key is read with the band, as before it existed.
+    LABEL_RULES = ("argmax", "band")
 
     def __init__(self, model: dict, lexical: TargetSentiment, encoder):
         # Not TargetSentiment.__init__: the lexical model is wrapped, not rebuilt; evidence rules are shared.
@@ -169,6 +176,9 @@ class TargetContext(TargetSentiment):
         band = model.get("neutral_band") or {}
         self.neutral_band_one = float(band["one_mention"])
         self.neutral_band = float(band.get("value", self.neutral_band_one))
+        self.label_rule = model.get("label_rule", "band")
+        if self.label_rule not in self.LABEL_RULES:
+            raise ValueError(f"contextual head: label_rule {self.label_rule!r} is not one of {self.LABEL_RULES}")
         self.not_evidence = lexical.not_evidence
         self.valences = lexical.valences
         self.weights = lexical.weights
@@ -180,7 +190,8 @@ class TargetContext(TargetSentiment):
                 "encoder_sha256", "cv")
         return {**{k: self.header[k] for k in keys if k in self.header}, "model": MODEL_NAME, "encoder": "minilm",
                 "lexical": self.lexical.describe(),
-                "neutral_band": {"one_mention": self.neutral_band_one, "several_mentions": self.neutral_band}}
+                "neutral_band": {"one_mention": self.neutral_band_one, "several_mentions": self.neutral_band},
+                "label_rule": self.label_rule}
 
     # ---------------------------------------------------------------- encoder states, once per sentence
 
@@ -259,15 +270,32 @@ class TargetContext(TargetSentiment):
             return {**self._neutral(), "encoder_share": 0.0, "model": MODEL_NAME}
         probs, contrib, in_quote, share = out
         result = self.reading(doc, probs, contrib, in_quote, support_rule=share < self.SUPPORT_RULE_MAX_SHARE)
+        if self.label_rule == "argmax":
+            result["label"] = _most_probable(probs, result["score"])
         return {**result, "encoder_share": round(share, 3), "model": MODEL_NAME}
 
     def aggregate(self, scored: list[dict]) -> dict:
-        """TargetSentiment.aggregate with the head's bands, plus ``encoder_share`` (the mentions' weighted mean)
-        and ``model``; the support rule applies to the mean as to one mention (SUPPORT_RULE_MAX_SHARE)."""
+        """TargetSentiment.aggregate with the head's label rule (``label_rule``), plus ``probabilities`` and
+        ``encoder_share`` (the mentions' weighted means, quoted mentions weighing QUOTED_WEIGHT as in the score) and
+        ``model``; the support rule applies to the mean as to one mention (SUPPORT_RULE_MAX_SHARE)."""
         weights = [self.QUOTED_WEIGHT if s.get("in_quote") else 1.0 for s in scored]
         wsum = sum(weights)
         share = sum(w * float(s.get("encoder_share", 0.0)) for w, s in zip(weights, scored)) / wsum if scored else 0.0
         out = super().aggregate(scored, support_rule=share < self.SUPPORT_RULE_MAX_SHARE)
+        if scored:
+            mean = [sum(w * float(s["probabilities"][c]) for w, s in zip(weights, scored)) / wsum for c in CLASSES]
+            out["probabilities"] = {c: round(p, 4) for c, p in zip(CLASSES, mean)}
+            if self.label_rule == "argmax":
+                out["label"] = _most_probable(mean, out["score"])
         out["encoder_share"] = round(share, 3)
         out["model"] = MODEL_NAME
         return out
+
+
+def _most_probable(probs, score: float) -> str:
+    """Return the most probable class of ``probs`` (CLASSES order); neutral when the reading set the score to 0
+    (the support rule) or on a tie with neutral."""
+    if score == 0:
+        return "neutral"
+    k = max(range(3), key=lambda i: (probs[i], i == 1))
+    return CLASSES[k]
