@@ -242,3 +242,22 @@ def test_distinct_outlets_give_no_merge_warning(client):
                 {"outlet": "Fox News", "text": "The socialist dictator clung to power."}]
     body = client.post("/api/v1/compare", json={"articles": articles}).get_json()
     assert not [w for w in body["warnings"] if w["kind"] == "outlets_merged"]
+
+
+def test_pooled_actor_label_reads_the_mention_weighted_probabilities():
+    """Across outlets an actor's label is the most probable class of the articles' probabilities weighted by mentions
+    (the head's own reading, pooled); an article whose score the support rule set to 0, or one without
+    probabilities (FRAMING_TARGET_ENCODER=off), counts with its label."""
+    neg = {"score": -0.3, "label": "neutral", "mentions": 1, "interval": [-1.0, 1.0],
+           "probabilities": {"negative": 0.4, "neutral": 0.5, "positive": 0.1}}
+    strong = {"score": -0.7, "label": "negative", "mentions": 3, "interval": [-0.9, -0.5],
+              "probabilities": {"negative": 0.8, "neutral": 0.15, "positive": 0.05}}
+    pooled = cmp._pool_sentiment([neg, strong])
+    assert pooled["label"] == "negative" and pooled["mentions"] == 4
+    assert pooled["score"] == pytest.approx((-0.3 + 3 * -0.7) / 4, abs=1e-4)
+    zeroed = {"score": 0.0, "label": "neutral", "mentions": 5, "interval": [-1.0, 1.0],
+              "probabilities": {"negative": 0.9, "neutral": 0.05, "positive": 0.05}}
+    assert cmp._pool_sentiment([neg, zeroed])["label"] == "neutral"  # 5 neutral votes, not P(negative) 0.9
+    lexical = [{"score": 0.4, "label": "positive", "mentions": 2, "interval": [0.1, 0.7]},
+               {"score": -0.1, "label": "neutral", "mentions": 1, "interval": [-0.5, 0.3]}]
+    assert cmp._pool_sentiment(lexical)["label"] == "positive"

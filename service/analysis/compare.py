@@ -402,7 +402,11 @@ def _pool_sentiment(entries: list[dict]) -> dict:
     se = math.sqrt(sum((w * s) ** 2 for w, s in zip(weights, ses))) / total
     probs = {}
     for w, e in zip(weights, entries):
-        for c, p in (e.get("probabilities") or {e.get("label", "neutral"): 1.0}).items():
+        # An article's probabilities where its label is read from them; its label alone where the reading set the
+        # score to 0 (no shown word supports it: neutral whatever the probabilities) or gave none (FRAMING_TARGET_
+        # ENCODER=off aggregates carry no probabilities).
+        own = e.get("probabilities") if float(e.get("score") or 0.0) != 0.0 else None
+        for c, p in (own or {e.get("label", "neutral"): 1.0}).items():
             probs[c] = probs.get(c, 0.0) + w * float(p)
     label = max(sorted(probs), key=lambda c: probs[c]) if probs else "neutral"
     return {"score": round(score, 4), "label": label, "se": se,
