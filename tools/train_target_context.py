@@ -14,8 +14,10 @@ featurize + prune, C and class weight from the shipped model's header, refitted 
 shipped lexical model itself, through TargetContext's own code path). A multinomial logistic regression on the
 standardised features, C chosen from C_GRID by macro-F1 (argmax) of 5-fold cross-validation grouped by sentence
 (StratifiedGroupKFold, seed 13: the lexical trainer's folds); the neutral band on score = P(pos) - P(neg) maximises
-macro-F1 of the out-of-fold scores (tools/train_target_sentiment.fit_band). rw-dev and mt-dev are scored for the
-report only, never fitted on; the support rule (TargetContext.SUPPORT_RULE_MAX_SHARE) is compared there.
+macro-F1 of the out-of-fold scores (tools/train_target_sentiment.fit_band), kept in the file for a reader who wants
+the band's reading; the service reads labels by ``label_rule`` (LABEL_RULE: the most probable class). rw-dev and
+mt-dev are scored for the report only, never fitted on; the support rule (TargetContext.SUPPORT_RULE_MAX_SHARE) and
+both label rules are compared there.
 
 --cache: a directory with ``{train,rw-dev,mt-dev}.npz`` (arrays ``tgt`` and ``sent``, one row per target in file
 order: bench/ts_context_experiment.py's layout, which it writes), ``ship_logp.npz`` (``train``: out-of-fold
