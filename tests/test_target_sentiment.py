@@ -251,11 +251,20 @@ NEVER_EVIDENCE = {"quoted", "agency", "news", "minister", "said", "says", "the",
 
 
 def assert_readable(model, result, text=None):
-    """Label, score and evidence agree: the label follows from the score; the first evidence word pulls the way
-    of the score; the words pulling that way come first, largest first; no function or reporting words."""
+    """Label, score and evidence agree: the label follows the model's rule (the lexical model: the score with its
+    band; the contextual head: the most probable class, never against the score's sign); the first evidence word
+    pulls the way of the score; the words pulling that way come first, largest first; no function or reporting
+    words."""
     score, label, evidence = result["score"], result["label"], result["evidence"]
-    band = model.band(result.get("mentions", 1))
-    assert label == ("positive" if score >= band else "negative" if score <= -band else "neutral"), result
+    if getattr(model, "label_rule", "band") == "argmax":
+        from service.analysis.target_context import _most_probable
+
+        probs = [result["probabilities"][c] for c in ("negative", "neutral", "positive")]
+        assert label == _most_probable(probs, score), result
+        assert {"positive": score > 0, "negative": score < 0}.get(label, True), result
+    else:
+        band = model.band(result.get("mentions", 1))
+        assert label == ("positive" if score >= band else "negative" if score <= -band else "neutral"), result
     if label != "neutral":
         assert evidence, result
     if evidence and score != 0:
