@@ -261,3 +261,8 @@ def test_pooled_actor_label_reads_the_mention_weighted_probabilities():
     lexical = [{"score": 0.4, "label": "positive", "mentions": 2, "interval": [0.1, 0.7]},
                {"score": -0.1, "label": "neutral", "mentions": 1, "interval": [-0.5, 0.3]}]
     assert cmp._pool_sentiment(lexical)["label"] == "positive"
+    for pooled in (cmp._pool_sentiment([neg, strong]), cmp._pool_sentiment([neg, zeroed]),
+                   cmp._pool_sentiment(lexical)):
+        probs = pooled["probabilities"]
+        assert abs(sum(probs.values()) - 1) < 1e-3 and pooled["label"] == max(probs, key=probs.get)
+    assert cmp._pool_sentiment([neg, zeroed])["probabilities"]["neutral"] == pytest.approx((0.5 + 5) / 6, abs=1e-4)

@@ -388,7 +388,8 @@ def match_actors(results: list[dict]) -> list[list[tuple[int, dict]]]:
 
 
 def _pool_sentiment(entries: list[dict]) -> dict:
-    """Pool per-article actor sentiment: mention-weighted mean; interval by the normal approximation.
+    """Pool per-article actor sentiment: mention-weighted mean; interval by the normal approximation; the label is
+    the most probable class of the mention-weighted probabilities (``probabilities``, summing to 1).
 
     Each article's 95% interval is read as mean +- 1.96 se; pooled se = sqrt(sum (w_i se_i)^2) / sum w_i.
     """
@@ -411,7 +412,8 @@ def _pool_sentiment(entries: list[dict]) -> dict:
     label = max(sorted(probs), key=lambda c: probs[c]) if probs else "neutral"
     return {"score": round(score, 4), "label": label, "se": se,
             "interval": [round(max(-1.0, score - Z95 * se), 4), round(min(1.0, score + Z95 * se), 4)],
-            "mentions": sum(int(e.get("mentions") or 0) for e in entries)}
+            "mentions": sum(int(e.get("mentions") or 0) for e in entries),
+            "probabilities": {c: round(v / total, 4) for c, v in sorted(probs.items())}}
 
 
 def _counted(items: list[tuple[str, str]]) -> list[dict]:

@@ -542,7 +542,10 @@ class CompareEvidenceSchema(Schema):
 
 class ActorSentimentSchema(Schema):
     score = fields.Float()
-    label = fields.String()
+    label = fields.String(metadata={"description": "The most probable class of ``probabilities``."})
+    probabilities = fields.Dict(keys=fields.String(), values=fields.Float(), metadata={
+        "description": "Mention-weighted over the outlet's articles: each article's probabilities, or its label "
+                       "alone where its score was set to 0 or its model gives none (FRAMING_TARGET_ENCODER=off)."})
     interval = fields.List(fields.Float())
     mentions = fields.Integer()
 
