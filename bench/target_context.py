@@ -26,22 +26,14 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
-from bench import newsmtsc as nm
-from bench.basil_lexicon import DEFAULT_EVALDATA
+import train_target_sentiment as tts  # noqa: E402
+
+from bench import newsmtsc as nm  # noqa: E402
+from bench.basil_lexicon import DEFAULT_EVALDATA, TEST_YEARS, TRAIN_YEARS  # noqa: E402
 
 ROUNDS = 9
-
-
-def ba_years():
-    """BASIL years of the stance figure: all of 2010-2014 (no BASIL data trains the head or its bands)."""
-    return ["2010", "2011", "2012", "2013", "2014"]
-
-
-def macro_f1(y, p) -> float:
-    """Macro-F1 over the three classes of integer labels."""
-    return float(np.mean([2 * np.sum((p == k) & (y == k)) / max(1, np.sum(p == k) + np.sum(y == k))
-                          for k in range(3)]))
 
 
 def paired(y, P: dict, clusters, diffs, boot: int) -> dict:
@@ -53,12 +45,12 @@ def paired(y, P: dict, clusters, diffs, boot: int) -> dict:
     draws = {k: [] for k in [*P, *(f"{a}-{b}" for a, b in diffs)]}
     for _ in range(boot):
         idx = np.concatenate([members[i] for i in rng.integers(0, len(uniq), len(uniq))])
-        f = {k: macro_f1(y[idx], v[idx]) for k, v in P.items()}
+        f = {k: tts.macro_f1(y[idx], v[idx]) for k, v in P.items()}
         for k, v in f.items():
             draws[k].append(v)
         for a, b in diffs:
             draws[f"{a}-{b}"].append(f[a] - f[b])
-    point = {k: macro_f1(y, v) for k, v in P.items()}
+    point = {k: tts.macro_f1(y, v) for k, v in P.items()}
     point.update({f"{a}-{b}": point[a] - point[b] for a, b in diffs})
     return {k: {"macro_f1": round(point[k], 4), "ci95": [round(float(np.percentile(v, 2.5)), 3),
                                                         round(float(np.percentile(v, 97.5)), 3)]}
@@ -107,44 +99,49 @@ def main(argv=None) -> int:
     if not args.skip_stance:
         from bench import basil_actors as ba
 
-        arts = ba.load_articles(args.basil, ba_years())
-        preds, gold, clusters = {}, None, None
+        # All of 2010-2014: no BASIL data trains the head or its label rule.
+        arts = ba.load_articles(args.basil, TRAIN_YEARS + TEST_YEARS)
+        preds = {}
         for name, res in variants.items():
             rows = ba.score_articles(arts, lambda text, targets=None, res=res: analyze_document(res, text,
                                                                                               targets=targets),
                                      vader)
             preds[name] = np.array([classes.index(r["actor"] or r["target"]) for r in rows])
-            gold = np.array([classes.index(r["gold"]) for r in rows])
-            clusters = np.array([r["article"] for r in rows])
+        gold = np.array([classes.index(r["gold"]) for r in rows])  # the same (article, entity) rows every variant
+        clusters = np.array([r["article"] for r in rows])
         report["stance"] = {"articles": len(arts), "entities": len(gold),
                             **paired(gold, preds, clusters, diffs, args.boot)}
         print("stance", json.dumps(report["stance"]), file=sys.stderr, flush=True)
 
-    if args.skip_speed:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-        print(json.dumps(report))
-        return 0
+    if not args.skip_speed:
+        report["speed"] = speed(res_off, res_on)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(report))
+    return 0
+
+
+def speed(res_off, res_on) -> dict:
+    """Return CPU seconds (median of ROUNDS interleaved rounds) of analysing the seed text with each setting."""
+    from service.analysis import analyze_document
+
     text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("00[012]_*.txt")))
-    report["speed"] = {"words": len(text.split())}
+    out = {"words": len(text.split())}
     # Interleaved rounds, median of each: this machine's speed drifts by a third within a minute (other work), and
     # alternating makes both settings see the same drift; the ratio is the figure to read.
     times = {"off": [], "minilm": []}
     for name, res in (("off", res_off), ("minilm", res_on)):  # the label rule costs nothing: not timed apart
-        report["speed"][name + "_actors"] = len(analyze_document(res, text)["actors"])  # also warms caches
+        out[name + "_actors"] = len(analyze_document(res, text)["actors"])  # also warms caches
     for _ in range(ROUNDS):
         for name, res in (("off", res_off), ("minilm", res_on)):
             t = time.process_time()
             analyze_document(res, text)
             times[name].append(time.process_time() - t)
     for name, ts in times.items():
-        report["speed"][name] = round(float(np.median(ts)), 3)
-    report["speed"]["rounds"] = ROUNDS
-    report["speed"]["minilm_over_off"] = round(float(np.median(times["minilm"]) / np.median(times["off"])), 3)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps(report))
-    return 0
+        out[name] = round(float(np.median(ts)), 3)
+    out["rounds"] = ROUNDS
+    out["minilm_over_off"] = round(float(np.median(times["minilm"]) / np.median(times["off"])), 3)
+    return out
 
 
 if __name__ == "__main__":
