@@ -168,13 +168,7 @@ def main(argv=None) -> int:
     test = bp.load_basil(args.evaldata, bp.TEST_YEARS)
     t0 = time.perf_counter()
     _, feats = tsb.featurize(res, train, cue_entries)
-    rows, y, groups = [], [], []
-    for art, fs in zip(train, feats):
-        for f, n in zip(fs, art.lex):
-            rows.append(f)
-            y.append(int(n > 0))
-            groups.append(art.event)
-    y = np.array(y)
+    rows, y, groups = tsb.sentence_rows(train, feats)
     sel = shipped["header"]["selection"]
     C, scale, min_count = sel["C"], sel["lemma_scale"], sel["min_lemma_count"]
     cv_lex, oof = tsb.cross_validate(rows, y, groups, C, scale, min_count)

@@ -414,6 +414,18 @@ def main(argv=None) -> int:
     return build(args)
 
 
+def sentence_rows(articles, feats) -> tuple[list[dict], np.ndarray, list[str]]:
+    """Return one row per sentence of ``articles``: its feature dict (``featurize``'s ``feats``), its label (1 when
+    it holds a lexical-bias span) and its event (the CV group)."""
+    rows, y, groups = [], [], []
+    for art, fs in zip(articles, feats):
+        for f, n in zip(fs, art.lex):
+            rows.append(f)
+            y.append(int(n > 0))
+            groups.append(art.event)
+    return rows, np.array(y), groups
+
+
 def build(args) -> int:
     """Build the cue list and the model as the parsed command line says."""
     if args.merge:
@@ -428,13 +440,7 @@ def build(args) -> int:
     cue_entries = load_lexicon(CUES).entries
     articles = bp.load_basil(args.evaldata, bp.TRAIN_YEARS)
     _, feats = featurize(res, articles, cue_entries)
-    rows, y, groups = [], [], []
-    for art, fs in zip(articles, feats):
-        for f, n in zip(fs, art.lex):
-            rows.append(f)
-            y.append(int(n > 0))
-            groups.append(art.event)
-    y = np.array(y)
+    rows, y, groups = sentence_rows(articles, feats)
     print(f"BASIL 2010-2012: {len(articles)} articles, {len(rows)} sentences, {int(y.sum())} with a lexical span")
 
     grid = []
