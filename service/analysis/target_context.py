@@ -36,11 +36,11 @@ choice).
 from __future__ import annotations
 
 import os
-import weakref
 from pathlib import Path
 
 import numpy as np
 
+from .states import DocStates
 from .target_sentiment import (
     CLASSES,
     TargetSentiment,
@@ -114,23 +114,6 @@ def target_vectors(states: np.ndarray, spans: list[tuple[int, int]], targets: li
     return rows, sent.astype(np.float32)
 
 
-class _SentenceStates:
-    """Token states of a Doc's sentences, keyed by the sentence's first character, at most MAX_TOKENS in all."""
-
-    MAX_TOKENS = 16_384  # 24 MB of float32 states; past it, the oldest sentences are dropped (recomputed if asked)
-
-    def __init__(self):
-        self.states: dict[int, tuple[np.ndarray, list]] = {}
-        self.tokens = 0
-
-    def put(self, key: int, value) -> None:
-        self.states[key] = value
-        self.tokens += len(value[0])
-        while self.tokens > self.MAX_TOKENS and len(self.states) > 1:
-            old = next(iter(self.states))
-            self.tokens -= len(self.states.pop(old)[0])
-
-
 class TargetContext(TargetSentiment):
     """TargetSentiment's interface, scored by the contextual head over the lexical model (module docstring)."""
 
@@ -148,10 +131,15 @@ class TargetContext(TargetSentiment):
     # support rule reads neutral under both. A file without the key is read with the band, as before it existed.
     LABEL_RULES = ("argmax", "band")
 
-    def __init__(self, model: dict, lexical: TargetSentiment, encoder):
+    def __init__(self, model: dict, lexical: TargetSentiment, encoder, states: DocStates | None = None):
         # Not TargetSentiment.__init__: the lexical model is wrapped, not rebuilt; evidence rules are shared.
+        # ``states``: the per-Doc token states this head reads (states.py), shared with the sentence-bias head
+        # when both read the same encoder; a DocStates of its own otherwise.
         self.lexical = lexical
         self.encoder = encoder
+        self.states = states if states is not None else DocStates(encoder)
+        if self.states.encoder is not encoder:
+            raise ValueError("contextual head: the shared token states come from another encoder")
         self.header = model.get("header", {})
         classes = tuple(model["classes"])
         if set(classes) != set(CLASSES):
@@ -182,7 +170,6 @@ class TargetContext(TargetSentiment):
         self.not_evidence = lexical.not_evidence
         self.valences = lexical.valences
         self.weights = lexical.weights
-        self._cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def describe(self) -> dict:
         """Return the head's provenance, the lexical model's, and the bands, for /api/v1/lexicons."""
@@ -195,15 +182,9 @@ class TargetContext(TargetSentiment):
 
     # ---------------------------------------------------------------- encoder states, once per sentence
 
-    def _states(self, doc) -> _SentenceStates:
-        cache = self._cache.get(doc)
-        if cache is None:
-            cache = self._cache[doc] = _SentenceStates()
-        return cache
-
     def prepare(self, doc, spans) -> None:
-        """Encode, in one batch, the sentences holding these (start, end) spans that are not encoded yet."""
-        cache, need = self._states(doc), {}
+        """Encode, in batches, the sentences holding these (start, end) spans that are not encoded yet."""
+        bounds = {}
         for start, end in spans:
             try:
                 resolved = _resolve_span(doc, int(start), int(end))
@@ -211,23 +192,15 @@ class TargetContext(TargetSentiment):
                 continue
             if resolved is not None:
                 sent = resolved[1]
-                if sent.start_char not in cache.states:
-                    need[sent.start_char] = sent.end_char
-        keys = list(need)[: 256]  # one batch stays bounded; the rest are encoded when scored
-        text = doc.text
-        for key, value in zip(keys, self.encoder.token_states([text[k:need[k]] for k in keys])):
-            cache.put(key, value)
+                bounds.setdefault(sent.start_char, sent.end_char)
+        self.states.prepare(doc, bounds.items())
 
     def _vectors(self, doc, start: int, end: int):
         resolved = _resolve_span(doc, start, end)
         if resolved is None:
             return None
         tspan, sent = resolved
-        cache = self._states(doc)
-        hit = cache.states.get(sent.start_char)
-        if hit is None:
-            hit = self.encoder.token_states([doc.text[sent.start_char:sent.end_char]])[0]
-            cache.put(sent.start_char, hit)
+        hit = self.states.get(doc, sent.start_char, sent.end_char)
         base = sent.start_char
         tgt, vec = target_vectors(hit[0], hit[1], [(tspan.start_char - base, tspan.end_char - base)])
         return tgt[0], vec
