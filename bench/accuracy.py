@@ -184,25 +184,30 @@ def boot_macro_f1(gold: list[str], pred: list[str], clusters: list, reps: int = 
     return point, interval95(vals)
 
 
-def speed(res, kinds=("off", "static", "minilm"), repeats: int = 3) -> dict:
-    """Return CPU seconds (median of ``repeats``) to analyse a ~1,000-word text with each sentence encoder.
+def speed(res, kinds=("off", "minilm-l3", "static", "minilm"), repeats: int = 3) -> dict:
+    """Return CPU seconds (median of ``repeats``) to analyse a ~1,000-word article with each sentence encoder.
 
-    The text is the first three seed articles joined (seeds/, the project's own); process time, one thread, so
-    the figure is one core's cost whatever else the machine runs. An encoder that cannot load is reported as such.
+    The article is bench/texts.py's cost text: the five seeds' stories, chrome removed by the project's rules
+    (``words`` is what the analysis reads, ``per_1000_words`` the seconds scaled to 1,000 of them); process time,
+    one thread, so the figure is one core's cost whatever else the machine runs. The target head is the resources'
+    (the default's unless FRAMING_TARGET_ENCODER says otherwise); ``minilm-l3`` reads its states as the service
+    does. An encoder that cannot load is reported as such.
     """
     from dataclasses import replace
 
+    from bench.texts import analysed_words, cost_text
     from service.analysis import analyze_document
     from service.analysis.lexicon import load_lexicon
     from service.analysis.sentence_bias import SentenceBias
 
-    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("00[012]_*.txt")))
+    text = cost_text(res)
     cues = load_lexicon(ROOT / "lexicons" / "bias_cues.tsv").entries
-    out = {"words": len(text.split())}
+    words = analysed_words(res, text)
+    out = {"words": words}
     for kind in kinds:
         try:
             model = SentenceBias.from_file(ROOT / "lexicons" / "models" / "sentence_bias.json", res.vader.lexicon,
-                                           cues, encoder=kind)
+                                           cues, encoder=kind, states=getattr(res.target_sentiment, "states", None))
         except (FileNotFoundError, ValueError) as exc:
             out[kind] = {"error": str(exc)[:120]}
             continue
@@ -213,54 +218,65 @@ def speed(res, kinds=("off", "static", "minilm"), repeats: int = 3) -> dict:
             t = time.process_time()
             analyze_document(r, text)
             times.append(time.process_time() - t)
-        out[kind] = {"cpu_seconds": round(sorted(times)[len(times) // 2], 3), "encoder": model.describe()["encoder"]}
+        sec = sorted(times)[len(times) // 2]
+        out[kind] = {"cpu_seconds": round(sec, 3), "per_1000_words": round(sec * 1000 / words, 3),
+                     "encoder": model.describe()["encoder"]}
     return out
 
 
 ENCODER_JSON = ROOT / "bench" / "out" / "encoder.json"
 
 
-def encoder_report(path: Path = ENCODER_JSON) -> tuple[str, str] | None:
-    """Return (table row, cost paragraph) from bench/encoder.py's last run (bench/out/encoder.json), or None.
+def encoder_report(path: Path = ENCODER_JSON) -> tuple[list[str], str] | None:
+    """Return (table rows, cost paragraph) from bench/encoder.py's last run (bench/out/encoder.json), or None.
 
     That script compares the sentence encoders in one run (one parse of BASIL, every encoder's sentence model on
-    it; costs and memory side by side), so its ratios hold even on a shared machine; this report quotes them.
+    it; costs and memory side by side), so its ratios hold even on a shared machine; this report quotes them: a row
+    per encoder other than the default, with its paired difference from the default.
     """
+    from service.analysis.sentence_bias import DEFAULT_KIND
+
     if not path.is_file():
         return None
     e = json.loads(path.read_text(encoding="utf-8"))
     b, sp, mem = e.get("basil", {}), e.get("speed", {}), e.get("memory", {})
-    if "minilm" not in b or "static" not in b:
+    if DEFAULT_KIND not in b:
         return None
-    m, st = b["minilm"], b["static"]
+    base = b[DEFAULT_KIND]
     model_json = json.loads((ROOT / "lexicons" / "models" / "sentence_bias.json").read_text(encoding="utf-8"))
     heads = model_json.get("encoders", {})
-    cv = {k: heads.get(k, {}).get("head", {}).get("wikinpov_cv_auc") for k in ("static", "minilm")}
-    d = m["index_minus_static"]
-    row = (f"| ″ (`FRAMING_SENTENCE_ENCODER=minilm`, bench/encoder.py {e['started'][:10]}) | ″ | | | BASIL 2013–14 "
-           f"sentences alone; WikiNPOV 5-fold CV of the minilm head | {fmt(m['index_auc'], m['index_ci95'])} "
-           f"(sentence model alone {fmt(m['model_auc'], m['model_ci95'])}); minilm − static {d[0]:+.3f} "
-           f"[{d[1][0]:+.3f}, {d[1][1]:+.3f}] (paired); head CV {fmt(cv['minilm'])} | same run: `static` "
-           f"{fmt(st['index_auc'], st['index_ci95'])}, head CV {fmt(cv['static'])} |")
+    rows = []
+    for kind, m in b.items():
+        if kind == DEFAULT_KIND or not isinstance(m, dict) or "index_minus_default" not in m:
+            continue
+        cv = heads.get(kind, {}).get("head", {}).get("wikinpov_cv_auc")
+        d = m["index_minus_default"]
+        rows.append(
+            f"| ″ (`FRAMING_SENTENCE_ENCODER={kind}`, bench/encoder.py {e['started'][:10]}) | ″ | | | BASIL 2013–14 "
+            f"sentences alone{'; WikiNPOV 5-fold CV of the head' if cv else ''} | "
+            f"{fmt(m['index_auc'], m['index_ci95'])} (sentence model alone {fmt(m['model_auc'], m['model_ci95'])}); "
+            f"{kind} − {DEFAULT_KIND} {d[0]:+.3f} [{d[1][0]:+.3f}, {d[1][1]:+.3f}] (paired)"
+            f"{f'; head CV {fmt(cv)}' if cv else ''} | same run: `{DEFAULT_KIND}` "
+            f"{fmt(base['index_auc'], base['index_ci95'])} |")
     cost = ""
     an = sp.get("analysis", {})
-    if all("cpu_seconds" in an.get(k, {}) for k in ("off", "static", "minilm")):
-        now = sp["minilm_now"]["batched"]["sentences_per_second"]
-        before = next((v["batched"]["sentences_per_second"] for k, v in sp.items() if k.startswith("minilm_at_")),
-                      None)
+    timed = [k for k in an if isinstance(an[k], dict) and "cpu_seconds" in an[k]]
+    if DEFAULT_KIND in timed:
+        ref = an[DEFAULT_KIND]["cpu_seconds"]
         cost = (f"bench/encoder.py ({e['started'][:10]}, one run, CPU seconds of one core, same {an['words']}-word "
-                f"text): `off` {an['off']['cpu_seconds']:.3f} s, `static` {an['static']['cpu_seconds']:.3f} s, "
-                f"`minilm` {an['minilm']['cpu_seconds']:.3f} s (minilm / static = "
-                f"{an['minilm']['cpu_seconds'] / an['static']['cpu_seconds']:.2f}×); the full encoder alone "
-                f"{now:.0f} sentences/s batched"
-                + (f" (was {before:.0f} before batching, same run)" if before else "") + ".")
-        if all("parent" in mem.get(k, {}) for k in ("static", "minilm")):
-            ms, mm = mem["static"], mem["minilm"]
-            cost += (f" Memory after loading and one analysis: RSS {ms['parent']['rss_mb']:.0f} MB (`static`) vs "
-                     f"{mm['parent']['rss_mb']:.0f} MB (`minilm`); a worker forked after loading keeps "
-                     f"{ms['forked_worker']['private_mb']:.0f} vs {mm['forked_worker']['private_mb']:.0f} MB "
-                     "private, the weights stay shared with the master.")
-    return row, cost
+                "article): " + ", ".join(f"`{k}` {an[k]['cpu_seconds']:.3f} s" for k in timed)
+                + f" (each / `{DEFAULT_KIND}`: "
+                + ", ".join(f"{k} {an[k]['cpu_seconds'] / ref:.2f}×" for k in timed if k != DEFAULT_KIND) + ")")
+        if "minilm_now" in sp:
+            cost += f"; the full encoder alone {sp['minilm_now']['batched']['sentences_per_second']:.0f} sentences/s"
+        cost += "."
+        have = [k for k in timed if "parent" in mem.get(k, {})]
+        if have:
+            cost += (" Memory after loading and one analysis (RSS; a worker forked after loading keeps the rest "
+                     "shared with the master, private MB in brackets): "
+                     + ", ".join(f"`{k}` {mem[k]['parent']['rss_mb']:.0f} MB "
+                                 f"({mem[k]['forked_worker']['private_mb']:.0f})" for k in have) + ".")
+    return rows, cost
 
 
 def article_model_probe(results: list[dict], y: list[int], outlets: list[str], folds: int = 5) -> dict:
@@ -524,7 +540,7 @@ def main(argv=None) -> int:
         f"{fmt(*r['sentence_index_heldout'])} (sentence model alone {fmt(*r['sentence_model_heldout'])}) | "
         f"Hu & Liu {fmt(*r['sentence_hl_heldout'])}; loaded density {fmt(*r['sentence_loaded_heldout'])} |"),
         f"| ″ (encoder head) | ″ | | | WikiNPOV, 5-fold CV of the head | {fmt(eh.get('wikinpov_cv_auc'))} | — |",
-        *([enc_report[0]] if enc_report else []),
+        *(enc_report[0] if enc_report else []),
         (f"| article hyperpartisanship: AUC of the index per article | SemEval-2019 by-article | loaded density 0.70 "
         f"/ 0.739 | ≥ 0.80 | AllSides sample ({len(sample)} articles, partisan-rated vs centre-rated outlet) | "
         f"{fmt(*r['hyper_index'])} | loaded density {fmt(*r['hyper_loaded'])}; Hu & Liu {fmt(*r['hyper_hl'])} |"),
@@ -539,14 +555,16 @@ def main(argv=None) -> int:
         f"{span_ours['span_recall']:.3f} at {span_ours['hits_per_1000_words']:.1f} | "
         f"Hu & Liu {span_hl['span_recall']:.3f} at {span_hl['hits_per_1000_words']:.1f} |"),
         "",
-        f"Cost of one {spd['words']}-word article on one core (CPU seconds, median of 3, whole analysis with the "
-        f"default target head; load average {spd['loadavg'][0]:.1f} before, {spd['loadavg'][1]:.1f} after: on a "
-        "busy machine read the ratios; bench/target_context.py times the head against off in interleaved rounds), "
-        "by `FRAMING_SENTENCE_ENCODER`: " + "; ".join(
-            f"`{k}` {v['cpu_seconds']:.3f} s" if "cpu_seconds" in v else f"`{k}` not available ({v['error']})"
+        f"Cost of one article on one core: the five seeds' stories, {spd['words']} analysed words (bench/texts.py; "
+        f"CPU seconds, median of 3, whole analysis with the default target head, then per 1,000 words; load "
+        f"average {spd['loadavg'][0]:.1f} before, {spd['loadavg'][1]:.1f} after: on a busy machine read the "
+        "ratios; bench/target_context.py times the head against off in interleaved rounds), by "
+        "`FRAMING_SENTENCE_ENCODER`: " + "; ".join(
+            f"`{k}` {v['cpu_seconds']:.3f} s ({v['per_1000_words']:.3f} s per 1,000 words)" if "cpu_seconds" in v
+            else f"`{k}` not available ({v['error']})"
             for k, v in spd.items() if k not in ("words", "loadavg"))
-        + (f" (static / off = {spd['static']['cpu_seconds'] / spd['off']['cpu_seconds']:.2f}×)"
-           if "cpu_seconds" in spd.get("static", {}) and "cpu_seconds" in spd.get("off", {}) else "") + "."
+        + (f" (minilm-l3 / off = {spd['minilm-l3']['cpu_seconds'] / spd['off']['cpu_seconds']:.2f}×)"
+           if "cpu_seconds" in spd.get("minilm-l3", {}) and "cpu_seconds" in spd.get("off", {}) else "") + "."
         + (" " + enc_report[1] if enc_report and enc_report[1] else ""),
         "",
         "In-sample (2010–12, the years the weights were fitted on; for comparison only):",

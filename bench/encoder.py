@@ -1,10 +1,12 @@
-"""Cost and accuracy of the sentence encoders (FRAMING_SENTENCE_ENCODER = off | static | minilm), in one run.
+"""Cost and accuracy of the sentence encoders (FRAMING_SENTENCE_ENCODER = off | minilm-l3 | static | minilm), in one
+run.
 
-    .venv/bin/python bench/encoder.py [--parts speed,memory,basil] [--baseline-rev REV] [--kinds off,static,minilm]
+    .venv/bin/python bench/encoder.py [--parts speed,memory,basil] [--baseline-rev REV]
+        [--kinds off,minilm-l3,static,minilm]
 
 Parts (each optional; ratios are only meaningful between figures of the same run, the machine may be shared):
-- speed: the full encoder's sentences/s on the sentences of a ~1,000-word text (the first three seed articles,
-  as bench/accuracy.py's cost line), all at once (batched) and one at a time; with ``--baseline-rev`` the same for
+- speed: the full encoder's sentences/s on the sentences of a ~1,000-word article (bench/texts.py: the five
+  seeds' stories, as bench/accuracy.py's cost line), all at once (batched) and one at a time; with ``--baseline-rev`` the same for
   service/analysis/encoder.py as it was at that git revision, loaded in this process (the "before" figure). Then
   CPU seconds of the whole analysis of that text per encoder (bench/accuracy.py's ``speed``: median of 3). CPU
   time of this process, BLAS limited to one thread: one core's cost.
@@ -13,7 +15,8 @@ Parts (each optional; ratios are only meaningful between figures of the same run
   the child reports its own private memory (what the fork did not share) and its PSS (shared pages split).
 - basil: BASIL 2013-2014 sentences (analysed alone, as bench/accuracy.py does), ROC AUC of
   ``calibrated.framing_index.value`` and of the sentence model alone (``sentence_loadedness.max``), per encoder,
-  with 95% bootstrap intervals over articles and the paired difference of each encoder from ``static``. The texts
+  with 95% bootstrap intervals over articles and the paired difference of each encoder from the default
+  (sentence_bias.DEFAULT_KIND). The texts
   are parsed once; every encoder's sentence model scores the same parse, and each gets its own percentile baseline
   from BASIL 2010-2012 articles (as bench/accuracy.py and bench/calibration.py build it).
 Writes bench/out/encoder.json; BASIL is research data: numbers only.
@@ -45,15 +48,22 @@ for p in (ROOT, ROOT / "tools"):
 import build_profiles as bp
 
 from bench.accuracy import BOOT, auc, boot_auc, cluster_bootstrap, interval95, speed
+from bench.texts import cost_text
+from service.analysis.sentence_bias import DEFAULT_KIND
 
 OUT_JSON = ROOT / "bench" / "out" / "encoder.json"
 MODEL = ROOT / "lexicons" / "models" / "sentence_bias.json"
-KINDS = ("off", "static", "minilm")
+KINDS = ("off", "minilm-l3", "static", "minilm")
 
 
 def seed_text() -> str:
-    """The ~1,000-word text of bench/accuracy.py's cost line: the first three seed articles joined."""
-    return "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("00[012]_*.txt")))
+    """The article of bench/accuracy.py's cost line: bench/texts.py's cost text (the five seeds' stories)."""
+    from service.analysis.chrome import ChromeRules
+
+    class _Chrome:  # the project's chrome rules are all cost_text reads of the resources
+        chrome = ChromeRules.from_file(ROOT / "lexicons" / "chrome.json")
+
+    return cost_text(_Chrome)
 
 
 def sentences_per_second(model, sents: list[str], repeats: int = 3) -> dict:
@@ -89,7 +99,7 @@ def part_speed(res, kinds, baseline_rev: str | None) -> dict:
 
     text = seed_text()
     sents = [s.text for s in res.nlp(text).sents if s.text.strip()]
-    out = {"words": len(text.split()), "sentences": len(sents)}
+    out = {"words": len(text.split()), "sentences": len(sents)}  # the stories have no chrome: every word is read
     if "minilm" in kinds:
         weights, tokenizer = encoder.find_minilm_files()
         model = encoder.MiniLM(weights, tokenizer)
@@ -232,11 +242,12 @@ def part_basil(res, kinds, evaldata: Path) -> dict:
         (ia, ici), (ma, mci) = boot_auc(y, index, clusters), boot_auc(y, alone, clusters)
         out[kind] = {"index_auc": round(ia, 4), "index_ci95": ici, "model_auc": round(ma, 4), "model_ci95": mci}
         print(f"  basil {kind}: index {ia:.4f} {ici}, sentence model alone {ma:.4f} {mci}", flush=True)
-    if "static" in scores:
+    if DEFAULT_KIND in scores:
+        ref = scores[DEFAULT_KIND]
         for kind in kinds:
-            if kind != "static":
-                out[kind]["index_minus_static"] = paired_diff(y, scores[kind][0], scores["static"][0], clusters)
-                out[kind]["model_minus_static"] = paired_diff(y, scores[kind][1], scores["static"][1], clusters)
+            if kind != DEFAULT_KIND:
+                out[kind]["index_minus_default"] = paired_diff(y, scores[kind][0], ref[0], clusters)
+                out[kind]["model_minus_default"] = paired_diff(y, scores[kind][1], ref[1], clusters)
     return out
 
 

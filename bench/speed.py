@@ -25,7 +25,6 @@ loading are measured in fresh subprocesses. Prints the ratios with their goals a
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import gc
 import json
@@ -40,6 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.texts import load_seeds, story_text  # after the path: run as a script
+
 OUT = ROOT / "bench" / "out"
 
 GOALS = {"full_over_reference": 1.0, "http_over_reference": 1.1, "scaling_10x": 11.0, "startup_s": 3.0,
@@ -103,15 +104,6 @@ def usable_parallelism(workers: int) -> float:
     return serial / parallel
 
 
-def load_seeds() -> list[dict]:
-    """Return the seeds with their manifest rows."""
-    with (ROOT / "seeds" / "manifest.tsv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
-    for row in rows:
-        row["text"] = (ROOT / "seeds" / row["file"]).read_text(encoding="utf-8")
-    return rows
-
-
 def clear_textstat_caches() -> int:
     """Empty textstat's per-text lru caches, so a repeated text costs what a new article costs."""
     n = 0
@@ -122,17 +114,6 @@ def clear_textstat_caches() -> int:
                     value.cache_clear()
                     n += 1
     return n
-
-
-def story_text(res, row) -> str:
-    """Return the seed without the spans its outlet's chrome rules remove (donation appeals, footers)."""
-    text = row["text"]
-    kept, pos = [], 0
-    for span in res.chrome.find(text, row["outlet"]):
-        kept.append(text[pos:span.start])
-        pos = span.end
-    kept.append(text[pos:])
-    return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip()
 
 
 def machine() -> dict:
@@ -219,7 +200,15 @@ def main(argv=None) -> int:
 
     from dataclasses import replace
 
-    res_lexical = replace(res, target_sentiment=getattr(res.target_sentiment, "lexical", res.target_sentiment))
+    # FRAMING_TARGET_ENCODER=off as load_resources builds it: the lexical target model and, with no target head's
+    # states to share, the sentence model's default without them (the static vectors): no transformer runs.
+    from service.analysis.lexicon import load_lexicon
+    from service.analysis.sentence_bias import SentenceBias
+
+    fast_sentences = SentenceBias.from_file(ROOT / "lexicons" / "models" / "sentence_bias.json", res.vader.lexicon,
+                                            load_lexicon(ROOT / "lexicons" / "bias_cues.tsv").entries)
+    res_lexical = replace(res, target_sentiment=getattr(res.target_sentiment, "lexical", res.target_sentiment),
+                          sentence_bias=fast_sentences)
 
     def lexical(row, text):
         return analyze_document(res_lexical, text, title=row["headline"] or None, outlet=row["outlet"])

@@ -9,8 +9,9 @@ mt-dev: each sentence analysed with its targets as spans (bench/accuracy.py _new
 bench/newsmtsc.score_rows), macro-F1 of the target labels with a 95% bootstrap interval over whole sentences and
 the paired intervals of minilm - off and minilm - band. BASIL 2010-2014 author stance toward the main entities
 (bench/basil_actors.py's rows: the actor's label, else the caller target's), intervals over whole articles. Cost: CPU seconds (process time, one thread, median of ROUNDS interleaved
-rounds after one warm-up) of analysing the ~1,070-word seed text (bench/accuracy.py speed()) with each setting; the
-sentence encoder is the default (static) in both. Writes bench/out/target_context.json.
+rounds after one warm-up) of analysing the cost article (bench/texts.py: the five seeds' stories, 1,385 analysed
+words) with each setting, also per 1,000 analysed words; each setting with its own default sentence encoder
+(minilm-l3 reads the head's states; with the head off it runs the compact encoder itself). Writes bench/out/target_context.json.
 """
 from __future__ import annotations
 
@@ -125,8 +126,10 @@ def speed(res_off, res_on) -> dict:
     """Return CPU seconds (median of ROUNDS interleaved rounds) of analysing the seed text with each setting."""
     from service.analysis import analyze_document
 
-    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("00[012]_*.txt")))
-    out = {"words": len(text.split())}
+    from bench.texts import analysed_words, cost_text
+
+    text = cost_text(res_on)
+    out = {"words": analysed_words(res_on, text)}
     # Interleaved rounds, median of each: this machine's speed drifts by a third within a minute (other work), and
     # alternating makes both settings see the same drift; the ratio is the figure to read.
     times = {"off": [], "minilm": []}
@@ -139,6 +142,7 @@ def speed(res_off, res_on) -> dict:
             times[name].append(time.process_time() - t)
     for name, ts in times.items():
         out[name] = round(float(np.median(ts)), 3)
+        out[name + "_per_1000_words"] = round(float(np.median(ts)) * 1000 / out["words"], 3)
     out["rounds"] = ROUNDS
     out["minilm_over_off"] = round(float(np.median(times["minilm"]) / np.median(times["off"])), 3)
     return out
