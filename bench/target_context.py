@@ -11,7 +11,7 @@ the paired intervals of minilm - off and minilm - band. BASIL 2010-2014 author s
 (bench/basil_actors.py's rows: the actor's label, else the caller target's), intervals over whole articles. Cost: CPU seconds (process time, one thread, median of ROUNDS interleaved
 rounds after one warm-up) of analysing the cost article (bench/texts.py: the five seeds' stories, 1,385 analysed
 words) with each setting, also per 1,000 analysed words; each setting with its own default sentence encoder
-(minilm-l3 reads the head's states; with the head off it runs the compact encoder itself). Writes bench/out/target_context.json.
+(with the head: minilm-l3, reading the head's states; off: static, no transformer). Writes bench/out/target_context.json.
 """
 from __future__ import annotations
 
@@ -72,7 +72,15 @@ def main(argv=None) -> int:
     from service.analysis import analyze_document, load_resources
     res_on = load_resources()
     assert type(res_on.target_sentiment).__name__ == "TargetContext", "run with FRAMING_TARGET_ENCODER unset"
-    res_off = replace(res_on, target_sentiment=res_on.target_sentiment.lexical)
+    # FRAMING_TARGET_ENCODER=off as load_resources builds it: the lexical target model, and the sentence model's
+    # default without the head's states to share (the static head), so no transformer runs.
+    from service.analysis.lexicon import load_lexicon
+    from service.analysis.sentence_bias import SentenceBias
+
+    fast_sentences = SentenceBias.from_file(ROOT / "lexicons" / "models" / "sentence_bias.json",
+                                            res_on.vader.lexicon,
+                                            load_lexicon(ROOT / "lexicons" / "bias_cues.tsv").entries)
+    res_off = replace(res_on, target_sentiment=res_on.target_sentiment.lexical, sentence_bias=fast_sentences)
     band = copy.copy(res_on.target_sentiment)
     band.label_rule = "band"  # the head's probabilities read with the neutral band instead of the most probable class
     variants = {"off": res_off, "band": replace(res_on, target_sentiment=band), "minilm": res_on}
