@@ -345,7 +345,8 @@ class SentenceLoadednessSchema(Schema):
     share_above = fields.Float(metadata={"description": "Share of sentences scoring at or above the threshold."})
     threshold = fields.Float(metadata={"description": "Score from which a sentence is listed (best F1 in training)."})
     encoder = fields.String(allow_none=True, metadata={
-        "description": "Sentence encoder used: static (default), minilm, or off (FRAMING_SENTENCE_ENCODER)."})
+        "description": "Sentence encoder used: minilm-l3 (default; the target head's encoder states), static "
+                       "(default with FRAMING_TARGET_ENCODER=off), minilm, or off (FRAMING_SENTENCE_ENCODER)."})
     sentences = fields.List(fields.Nested(LoadedSentenceSchema),
                             metadata={"description": "Only the sentences at or above the threshold."})
 
