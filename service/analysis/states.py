@@ -25,6 +25,7 @@ class _SentenceStates:
     def __init__(self):
         self.states: dict[int, tuple[np.ndarray, list]] = {}
         self.tokens = 0
+        self.text: str | None = None  # Doc.text joins every token on each access: read once per Doc
 
     def put(self, key: int, value) -> None:
         self.states[key] = value
@@ -53,6 +54,11 @@ class DocStates:
             cache = self._docs[doc] = _SentenceStates()
         return cache
 
+    def _text(self, doc, cache: _SentenceStates) -> str:
+        if cache.text is None:
+            cache.text = doc.text
+        return cache.text
+
     def prepare(self, doc, bounds) -> None:
         """Encode, in batches, the sentences (start_char, end_char) of ``doc`` that are not encoded yet."""
         cache, need = self.cache(doc), {}
@@ -60,7 +66,9 @@ class DocStates:
             if start not in cache.states and start not in need:
                 need[start] = end
         keys = list(need)
-        text = doc.text
+        if not keys:
+            return
+        text = self._text(doc, cache)
         for b in range(0, len(keys), BATCH_SENTENCES):
             batch = keys[b:b + BATCH_SENTENCES]
             for key, value in zip(batch, self.encoder.token_states([text[k:need[k]] for k in batch])):
@@ -71,7 +79,7 @@ class DocStates:
         cache = self.cache(doc)
         hit = cache.states.get(start)
         if hit is None:
-            hit = self.encoder.token_states([doc.text[start:end]])[0]
+            hit = self.encoder.token_states([self._text(doc, cache)[start:end]])[0]
             cache.put(start, hit)
         return hit
 
