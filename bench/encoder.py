@@ -58,12 +58,7 @@ KINDS = ("off", "minilm-l3", "static", "minilm")
 
 def seed_text() -> str:
     """The article of bench/accuracy.py's cost line: bench/texts.py's cost text (the five seeds' stories)."""
-    from service.analysis.chrome import ChromeRules
-
-    class _Chrome:  # the project's chrome rules are all cost_text reads of the resources
-        chrome = ChromeRules.from_file(ROOT / "lexicons" / "chrome.json")
-
-    return cost_text(_Chrome)
+    return cost_text()
 
 
 def sentences_per_second(model, sents: list[str], repeats: int = 3) -> dict:

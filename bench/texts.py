@@ -25,18 +25,28 @@ def load_seeds() -> list[dict]:
 
 
 def story_text(res, row) -> str:
-    """Return the seed without the spans its outlet's chrome rules remove (donation appeals, footers)."""
+    """Return the seed without the spans its outlet's chrome rules remove (donation appeals, footers).
+
+    ``res``: loaded resources (their ``chrome`` rules), or None for the repo's lexicons/chrome.json alone.
+    """
     text = row["text"]
     kept, pos = [], 0
-    for span in res.chrome.find(text, row["outlet"]):
+    chrome = res.chrome if res is not None else _chrome_rules()
+    for span in chrome.find(text, row["outlet"]):
         kept.append(text[pos:span.start])
         pos = span.end
     kept.append(text[pos:])
     return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip()
 
 
-def cost_text(res) -> str:
-    """Return the five seeds' stories joined: the article the cost lines time."""
+def _chrome_rules():
+    from service.analysis.chrome import ChromeRules
+
+    return ChromeRules.from_file(ROOT / "lexicons" / "chrome.json")
+
+
+def cost_text(res=None) -> str:
+    """Return the five seeds' stories joined: the article the cost lines time (``res`` as for story_text)."""
     return "\n\n".join(story_text(res, row) for row in load_seeds())
 
 
