@@ -104,6 +104,19 @@ def usable_parallelism(workers: int) -> float:
     return serial / parallel
 
 
+def lexical_resources(res):
+    """Return ``res`` as load_resources builds it with FRAMING_TARGET_ENCODER=off: the lexical target model, and the
+    sentence model's default with no target head's states to share (the static vectors): no transformer runs."""
+    from dataclasses import replace
+
+    from service.analysis.sentence_bias import SentenceBias
+
+    cues = res.lexicons["bias_cues"].entries if "bias_cues" in res.lexicons else []
+    sentences = SentenceBias.from_file(res.lexicon_dir / "models" / "sentence_bias.json", res.vader.lexicon, cues)
+    return replace(res, target_sentiment=getattr(res.target_sentiment, "lexical", res.target_sentiment),
+                   sentence_bias=sentences)
+
+
 def clear_textstat_caches() -> int:
     """Empty textstat's per-text lru caches, so a repeated text costs what a new article costs."""
     n = 0
@@ -198,17 +211,7 @@ def main(argv=None) -> int:
     def full(row, text):
         return analyze_document(res, text, title=row["headline"] or None, outlet=row["outlet"])
 
-    from dataclasses import replace
-
-    # FRAMING_TARGET_ENCODER=off as load_resources builds it: the lexical target model and, with no target head's
-    # states to share, the sentence model's default without them (the static vectors): no transformer runs.
-    from service.analysis.lexicon import load_lexicon
-    from service.analysis.sentence_bias import SentenceBias
-
-    fast_sentences = SentenceBias.from_file(ROOT / "lexicons" / "models" / "sentence_bias.json", res.vader.lexicon,
-                                            load_lexicon(ROOT / "lexicons" / "bias_cues.tsv").entries)
-    res_lexical = replace(res, target_sentiment=getattr(res.target_sentiment, "lexical", res.target_sentiment),
-                          sentence_bias=fast_sentences)
+    res_lexical = lexical_resources(res)
 
     def lexical(row, text):
         return analyze_document(res_lexical, text, title=row["headline"] or None, outlet=row["outlet"])

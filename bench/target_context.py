@@ -72,15 +72,9 @@ def main(argv=None) -> int:
     from service.analysis import analyze_document, load_resources
     res_on = load_resources()
     assert type(res_on.target_sentiment).__name__ == "TargetContext", "run with FRAMING_TARGET_ENCODER unset"
-    # FRAMING_TARGET_ENCODER=off as load_resources builds it: the lexical target model, and the sentence model's
-    # default without the head's states to share (the static head), so no transformer runs.
-    from service.analysis.lexicon import load_lexicon
-    from service.analysis.sentence_bias import SentenceBias
+    from bench.speed import lexical_resources
 
-    fast_sentences = SentenceBias.from_file(ROOT / "lexicons" / "models" / "sentence_bias.json",
-                                            res_on.vader.lexicon,
-                                            load_lexicon(ROOT / "lexicons" / "bias_cues.tsv").entries)
-    res_off = replace(res_on, target_sentiment=res_on.target_sentiment.lexical, sentence_bias=fast_sentences)
+    res_off = lexical_resources(res_on)  # FRAMING_TARGET_ENCODER=off as load_resources builds it
     band = copy.copy(res_on.target_sentiment)
     band.label_rule = "band"  # the head's probabilities read with the neutral band instead of the most probable class
     variants = {"off": res_off, "band": replace(res_on, target_sentiment=band), "minilm": res_on}
