@@ -110,6 +110,14 @@ def interval95(vals: list[float]) -> list[float | None]:
     return [round(vals[int(0.025 * len(vals))], 3), round(vals[int(0.975 * len(vals)) - 1], 3)]
 
 
+def article_bias_labels(basil, results, ix) -> tuple[list[int], list[str]]:
+    """Return the article-bias labels of BASIL articles ``ix`` (1 when the article's annotated lexical-span density
+    is above the median of ``ix``) and their events (the bootstrap clusters); ``results`` are their analyses."""
+    dens = [bp.lex_density(basil[k], results[k]) for k in ix]
+    med = sorted(dens)[len(dens) // 2]
+    return [int(d > med) for d in dens], [basil[k].event for k in ix]
+
+
 def boot_auc(y, s, clusters, reps: int = BOOT, seed: int = 0) -> tuple[float | None, list[float | None]]:
     """Return the AUC and its 95% percentile-bootstrap interval, resampling whole clusters."""
     y, s = np.asarray(y), np.asarray(s, dtype=float)
@@ -438,10 +446,7 @@ def main(argv=None) -> int:
         rows[f"sentence_loaded_{split}"] = boot_auc(y, [sent_results[i]["loaded_terms"]["density"] for i in s_ix],
                                                     cl)
         a_ix = [k for k, a in enumerate(basil) if a.year in years]
-        dens = [bp.lex_density(basil[k], art_results[k]) for k in a_ix]
-        med = sorted(dens)[len(dens) // 2]
-        ya = [int(d > med) for d in dens]
-        ev = [basil[k].event for k in a_ix]
+        ya, ev = article_bias_labels(basil, art_results, a_ix)
         rows[f"article_index_{split}"] = boot_auc(ya, [index(art_results[k]) for k in a_ix], ev)
         rows[f"article_hl_{split}"] = boot_auc(ya, [hl_density(tok, hl, basil[k].text) for k in a_ix], ev)
         rows[f"article_loaded_{split}"] = boot_auc(ya, [art_results[k]["loaded_terms"]["density"] for k in a_ix],

@@ -57,8 +57,9 @@ for p in (ROOT, ROOT / "tools"):
 
 import build_profiles as bp  # noqa: E402
 
-from bench.accuracy import auc, boot_auc, cluster_bootstrap, interval95  # noqa: E402
+from bench.accuracy import article_bias_labels, boot_auc  # noqa: E402
 from bench.calibration import bingliu_words, hl_density  # noqa: E402
+from bench.encoder import paired_diff  # noqa: E402
 from service.analysis.calibration import Calibration  # noqa: E402
 from service.analysis.profiles import build_profiles  # noqa: E402
 
@@ -113,14 +114,11 @@ def main() -> int:
     report = {"seconds": None, "splits": {}}
     for split, years in (("2010-2012", bp.TRAIN_YEARS), ("2013-2014", bp.TEST_YEARS)):
         ix = [k for k, a in enumerate(basil) if a.year in years]
-        dens = [bp.lex_density(basil[k], results[k]) for k in ix]
-        med = sorted(dens)[len(dens) // 2]
-        y = np.array([int(d > med) for d in dens])
-        ev = [basil[k].event for k in ix]
+        y, ev = article_bias_labels(basil, results, ix)
         scores = {name: np.array([f(k) for k in ix], dtype=float) for name, f in cands.items()}
         out = {}
         for name, s in scores.items():
-            a, ci = boot_auc(list(y), list(s), ev)
+            a, ci = boot_auc(y, s, ev)
             out[name] = {"auc": round(a, 4), "ci95": ci}
         report["splits"][split] = {"articles": len(ix), "auc": out, "_scores": scores, "_y": y, "_ev": ev}
     dev = report["splits"]["2010-2012"]["auc"]
@@ -129,11 +127,8 @@ def main() -> int:
     held = report["splits"]["2013-2014"]
     y, ev, sc = held["_y"], held["_ev"], held["_scores"]
 
-    def paired(a, b):
-        def diff(idx):
-            va, vb = auc(y[idx], sc[a][idx]), auc(y[idx], sc[b][idx])
-            return None if va is None or vb is None else va - vb
-        return round(auc(y, sc[a]) - auc(y, sc[b]), 4), interval95(cluster_bootstrap(ev, diff, 1000, 0))
+    def paired(a, b):  # 2013-2014, paired over the same event resamples
+        return paired_diff(y, sc[a], sc[b], ev)
 
     report["chosen_on_2010_2012"] = chosen
     report["held_out_paired"] = {f"{chosen} - index": paired(chosen, "index"),
