@@ -24,6 +24,7 @@ written; lexicons/bias_cues.tsv is then read, not rewritten.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -144,6 +145,7 @@ def load_encoder(kind: str):
     return sb.load_encoder(kind, ROOT / "lexicons" / "models")
 
 
+@functools.lru_cache(maxsize=1)  # read by the cache key, the provenance line and the head: hash the 21 MB once
 def compact_sha256() -> str:
     """Return the sha256 of the shipped compact encoder file (the minilm-l3 head pins it)."""
     import hashlib
