@@ -1,21 +1,24 @@
-"""The spaCy pipeline multiplies through numpy instead of blis (core._matmul_ops): it must annotate exactly as
-spaCy's stock ops do, on whole seed pages (chrome and all) and on hand-made sentences."""
+"""The service's spaCy pipeline (service/analysis/spacy_speed.py: numpy's matrix product instead of blis, the indexed
+attribute ruler) must annotate exactly as spaCy's stock pipeline does: on whole seed pages (chrome and all),
+hand-made sentences, and generated token sequences that reach the ruler's rarer rules."""
 from __future__ import annotations
 
 import numpy
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from service.analysis.core import load_nlp
 
 
 @pytest.fixture(scope="module")
 def stock_nlp():
-    return load_nlp(fast_matmul=False)
+    return load_nlp(fast=False)
 
 
 def annotations(doc):
-    return [(t.i, t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start)
-            for t in doc]
+    return [(t.i, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_,
+             t.is_sent_start) for t in doc]
 
 
 def test_service_pipeline_is_built_on_numpy_matmul(resources, stock_nlp):
@@ -25,6 +28,8 @@ def test_service_pipeline_is_built_on_numpy_matmul(resources, stock_nlp):
     stock = {type(node.ops).__name__ for name, pipe in stock_nlp.pipeline if getattr(pipe, "model", None)
              for node in pipe.model.walk()}
     assert "MatmulOps" not in stock
+    assert type(resources.nlp.get_pipe("attribute_ruler")).__name__ == "IndexedAttributeRuler"
+    assert resources.nlp.pipe_names == stock_nlp.pipe_names
 
 
 @pytest.mark.parametrize("trans1,trans2", [(False, False), (True, False), (False, True), (True, True)])
@@ -49,6 +54,21 @@ def test_seed_pages_parse_the_same(resources, stock_nlp, seeds):
 def test_hand_made_sentences_parse_the_same(resources, stock_nlp):
     texts = ["Nicolas Maduro, the Venezuelan president, said on Tuesday that Russia would send 100 troops.",
              "The socialist dictator's regime \"welcomed\" the so-called advisers!\nWho pays?",
-             "Sergei Lavrov met Jorge Arreaza in Moscow; the U.S. State Department called it a provocation."]
+             "Sergei Lavrov met Jorge Arreaza in Moscow; the U.S. State Department called it a provocation.",
+             "We 're gon na win, y' all, and there 's nothin' they can do; ai n't that so? Let 's go, c'm on."]
     for text in texts:
         assert annotations(resources.nlp(text)) == annotations(stock_nlp(text)), text
+
+
+# Words and phrases that reach the ruler's rules beyond the tag map: its several-token rules ("gon na", "y' all",
+# "ai n't", "let 's", expletive "there is") and regex rules ("nothin'"), pronouns as objects, auxiliaries,
+# determiners as pronouns, white space.
+_WORDS = ["ai n't", "ai nt", "gon na", "got ta", "let 's", "c'm on", "y' all", "y all", "nothin'", "nuthin'",
+          "there is", "there are", "there 's", "I", "you", "it", "is", "was", "do", "does", "had", "have", "'ve",
+          "that", "which", "this", "not", "be", "gets", "got", "Maduro", "Russia", "said", "will", "to", "the",
+          "regime", "\n", "  ", ",", ".", "?", "if", "because", "am", "'m", "'re", "were", "gon", "na"]
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=30))
+def test_generated_token_sequences_parse_the_same(resources, stock_nlp, words):
+    text = " ".join(words)
+    assert annotations(resources.nlp(text)) == annotations(stock_nlp(text)), text

