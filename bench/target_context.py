@@ -1,7 +1,7 @@
 """Accuracy and cost of FRAMING_TARGET_ENCODER=minilm (the default) vs off, through analyze_document, in one run.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/target_context.py [--data DIR] [--boot 1000] [--skip-stance]
-        [--skip-speed]
+        [--skip-speed] [--speed-only]
 
 Variants: ``off`` (the lexical model), ``minilm`` (the default: the head, labels by its most probable class) and
 ``band`` (the head's scores read with the neutral band, TargetContext.label_rule = "band"). NewsMTSC rw-dev and
@@ -11,7 +11,9 @@ the paired intervals of minilm - off and minilm - band. BASIL 2010-2014 author s
 (bench/basil_actors.py's rows: the actor's label, else the caller target's), intervals over whole articles. Cost: CPU seconds (process time, one thread, median of ROUNDS interleaved
 rounds after one warm-up) of analysing the cost article (bench/texts.py: the five seeds' stories, 1,385 analysed
 words) with each setting, also per 1,000 analysed words; each setting with its own default sentence encoder
-(with the head: minilm-l3, reading the head's states; off: static, no transformer). Writes bench/out/target_context.json.
+(with the head: minilm-l3, reading the head's states; off: static, no transformer); each also with spaCy's stock
+pipeline (``*_stock_spacy``: core.load_nlp(fast=False), the same annotations without service/analysis/spacy_speed.py)
+in the same rounds, so the speed-up of that module is read in one run. Writes bench/out/target_context.json.
 """
 from __future__ import annotations
 
@@ -65,8 +67,12 @@ def main(argv=None) -> int:
     ap.add_argument("--basil", type=Path, default=DEFAULT_EVALDATA, help="evaldata folder holding basil/")
     ap.add_argument("--skip-stance", action="store_true", help="leave out BASIL author stance")
     ap.add_argument("--skip-speed", action="store_true", help="leave out the cost rounds")
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "target_context.json")
+    ap.add_argument("--speed-only", action="store_true", help="only the cost rounds (about a minute)")
+    ap.add_argument("--out", type=Path, default=None, help="default bench/out/target_context.json (bench/accuracy.py "
+                    "reads it), with --speed-only bench/out/target_context_speed.json")
     args = ap.parse_args(argv)
+    args.out = args.out or ROOT / "bench" / "out" / ("target_context_speed.json" if args.speed_only
+                                                      else "target_context.json")
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     from service.analysis import analyze_document, load_resources
@@ -82,7 +88,7 @@ def main(argv=None) -> int:
     vader = SentimentIntensityAnalyzer()
     report = {"data": str(args.data), "label_rule": res_on.target_sentiment.label_rule}
     classes = ("negative", "neutral", "positive")
-    for split in ("rw-dev", "mt-dev"):
+    for split in () if args.speed_only else ("rw-dev", "mt-dev"):
         rows = [json.loads(line) for line in (args.data / f"{split}.jsonl").open(encoding="utf-8")]
         out = {}
         for name, res in variants.items():
@@ -99,7 +105,7 @@ def main(argv=None) -> int:
                          **paired(y, P, np.array(sent), diffs, args.boot),
                          "cpu_s": {k: v["cpu_s"] for k, v in out.items()}}
         print(split, json.dumps(report[split]), file=sys.stderr, flush=True)
-    if not args.skip_stance:
+    if not (args.skip_stance or args.speed_only):
         from bench import basil_actors as ba
 
         # All of 2010-2014: no BASIL data trains the head or its label rule.
@@ -128,17 +134,24 @@ def speed(res_off, res_on) -> dict:
     """Return CPU seconds (median of ROUNDS interleaved rounds) of analysing the seed text with each setting."""
     from service.analysis import analyze_document
 
+    from service.analysis.core import load_nlp
+
+    from bench.speed import clear_textstat_caches
     from bench.texts import analysed_words, cost_text
 
     text = cost_text(res_on)
     out = {"words": analysed_words(res_on, text)}
+    stock = load_nlp(fast=False)
+    settings = {"off": res_off, "minilm": res_on,  # the label rule costs nothing: not timed apart
+                "off_stock_spacy": replace(res_off, nlp=stock), "minilm_stock_spacy": replace(res_on, nlp=stock)}
     # Interleaved rounds, median of each: this machine's speed drifts by a third within a minute (other work), and
-    # alternating makes both settings see the same drift; the ratio is the figure to read.
-    times = {"off": [], "minilm": []}
-    for name, res in (("off", res_off), ("minilm", res_on)):  # the label rule costs nothing: not timed apart
+    # alternating makes every setting see the same drift; the ratios are the figures to read.
+    times = {name: [] for name in settings}
+    for name, res in settings.items():
         out[name + "_actors"] = len(analyze_document(res, text)["actors"])  # also warms caches
     for _ in range(ROUNDS):
-        for name, res in (("off", res_off), ("minilm", res_on)):
+        for name, res in settings.items():
+            clear_textstat_caches()  # a new article never hits textstat's per-text caches
             t = time.process_time()
             analyze_document(res, text)
             times[name].append(time.process_time() - t)
@@ -146,7 +159,13 @@ def speed(res_off, res_on) -> dict:
         out[name] = round(float(np.median(ts)), 3)
         out[name + "_per_1000_words"] = round(float(np.median(ts)) * 1000 / out["words"], 3)
     out["rounds"] = ROUNDS
-    out["minilm_over_off"] = round(float(np.median(times["minilm"]) / np.median(times["off"])), 3)
+
+    def ratio(a, b):
+        return round(float(np.median(times[a]) / np.median(times[b])), 3)
+
+    out["minilm_over_off"] = ratio("minilm", "off")
+    out["minilm_over_stock_spacy"] = ratio("minilm", "minilm_stock_spacy")
+    out["off_over_stock_spacy"] = ratio("off", "off_stock_spacy")
     return out
 
 
