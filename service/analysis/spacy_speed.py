@@ -1,6 +1,6 @@
 """Two ways the project runs spaCy's en_core_web_sm faster, each giving exactly what the stock pipeline gives.
 
-- ``matmul_ops``: thinc's NumpyOps with its matrix product done by numpy (OpenBLAS) instead of blis.
+- ``MatmulOps``: thinc's NumpyOps with its matrix product done by numpy (OpenBLAS) instead of blis.
 - ``IndexedAttributeRuler``: the pipeline's attribute_ruler rules, its single-token rules looked up by index.
 
 tests/test_nlp_ops.py holds both to the stock pipeline: every tag, POS, lemma, morph, dependency, entity and
@@ -15,10 +15,11 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.strings import get_string_id
 from spacy.tokens._retokenize import normalize_token_attrs, set_token_attrs
+from thinc.api import NumpyOps
 
 
-def matmul_ops():
-    """Return thinc's NumpyOps with its matrix product done by numpy (OpenBLAS) instead of blis.
+class MatmulOps(NumpyOps):
+    """thinc's NumpyOps with its matrix product done by numpy (OpenBLAS) instead of blis.
 
     thinc's NumpyOps multiplies through the blis wheel, which on this project's host runs at a third of OpenBLAS's
     speed: a (1,500 x 288) by (288 x 288) product took 10.2 ms with blis and 3.9 ms with numpy on one core (AMD EPYC,
@@ -26,20 +27,16 @@ def matmul_ops():
     them: the parse of the cost article went from 0.53 s to 0.34 s. The parser's and ner's transition loops keep
     calling blis through thinc's cblas(), which this does not touch. A model's layers take the ops current when
     they are built, so the pipeline is loaded with these set (core.load_nlp)."""
-    from thinc.api import NumpyOps
 
-    class MatmulOps(NumpyOps):
-        name = "numpy-matmul"
+    name = "numpy-matmul"
 
-        def gemm(self, x, y, out=None, trans1=False, trans2=False):
-            a = x.T if trans1 else x
-            b = y.T if trans2 else y
-            if out is None:
-                return numpy.matmul(a, b)
-            numpy.matmul(a, b, out=out)
-            return out
-
-    return MatmulOps()
+    def gemm(self, x, y, out=None, trans1=False, trans2=False):
+        a = x.T if trans1 else x
+        b = y.T if trans2 else y
+        if out is None:
+            return numpy.matmul(a, b)
+        numpy.matmul(a, b, out=out)
+        return out
 
 
 _COLUMN = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}  # columns of the Doc.to_array table read below
