@@ -13,7 +13,8 @@ rounds after one warm-up) of analysing the cost article (bench/texts.py: the fiv
 words) with each setting, also per 1,000 analysed words; each setting with its own default sentence encoder
 (with the head: minilm-l3, reading the head's states; off: static, no transformer); each also with spaCy's stock
 pipeline (``*_stock_spacy``: core.load_nlp(fast=False), the same annotations without service/analysis/spacy_speed.py)
-in the same rounds, so the speed-up of that module is read in one run. Writes bench/out/target_context.json.
+in the same rounds, so the speed-up of that module is read in one run. Writes bench/out/target_context.json (bench/accuracy.py reads it), or
+target_context_partial.json when a part is skipped.
 """
 from __future__ import annotations
 
@@ -69,9 +70,10 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-speed", action="store_true", help="leave out the cost rounds")
     ap.add_argument("--speed-only", action="store_true", help="only the cost rounds (about a minute)")
     ap.add_argument("--out", type=Path, default=None, help="default bench/out/target_context.json (bench/accuracy.py "
-                    "reads it), with --speed-only bench/out/target_context_speed.json")
+                    "reads it), bench/out/target_context_partial.json when a part is left out")
     args = ap.parse_args(argv)
-    args.out = args.out or ROOT / "bench" / "out" / ("target_context_speed.json" if args.speed_only
+    partial = args.skip_stance or args.skip_speed or args.speed_only  # never overwrite the full run's record
+    args.out = args.out or ROOT / "bench" / "out" / ("target_context_partial.json" if partial
                                                       else "target_context.json")
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
