@@ -13,8 +13,8 @@ rounds after one warm-up) of analysing the cost article (bench/texts.py: the fiv
 words) with each setting, also per 1,000 analysed words; each setting with its own default sentence encoder
 (with the head: minilm-l3, reading the head's states; off: static, no transformer); each also with spaCy's stock
 pipeline (``*_stock_spacy``: core.load_nlp(fast=False), the same annotations without service/analysis/spacy_speed.py)
-in the same rounds, so the speed-up of that module is read in one run. Writes bench/out/target_context.json (bench/accuracy.py reads it), or
-target_context_partial.json when a part is skipped.
+in the same rounds, so the speed-up of that module is read in one run. Writes bench/out/target_context.json
+(bench/accuracy.py reads it), or target_context_partial.json when a part is skipped.
 """
 from __future__ import annotations
 
