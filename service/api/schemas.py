@@ -385,7 +385,9 @@ class AnalysisSchema(Schema):
     title = fields.String(allow_none=True)
     meta = fields.Nested(MetaSchema)
     language = fields.String(allow_none=True, metadata={
-        "description": "ISO 639-1 code of the analysed text; the English lexicons score English only."})
+        "description": "ISO 639-1 code of the analysed text; the English lexicons score English only. Null when "
+                       "the detector's verdict is not trusted: below confidence 0.5, or 0.85 on fewer than 20 "
+                       "words (bench/language_short.py)."})
     language_detection = fields.Nested(LanguageSchema, allow_none=True)
     metadata = fields.Nested(PageMetadataSchema, allow_none=True,
                              metadata={"description": "Metadata found on the page (title, date, author, URL)."})
