@@ -47,7 +47,7 @@ def main() -> int:
     def words(text: str) -> int:
         return sum(tok.is_alpha for tok in tokenizer(text))
 
-    english = [d for d in (detect_language(t) for t in english_texts() if words(t) < LANGUAGE_MIN_WORDS)]
+    english = [detect_language(t) for t in english_texts() if words(t) < LANGUAGE_MIN_WORDS]
     other = [(lang, detect_language(t)) for kind, lang, t in language_samples()
              if kind == "hand-written sentence" and lang != "en" and words(t) < LANGUAGE_MIN_WORDS]
     wrong = [d["confidence"] for d in english if d["language"] not in (None, "en")]
