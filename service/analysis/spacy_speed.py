@@ -83,7 +83,8 @@ class IndexedAttributeRuler:
         self.attrs = [normalize_token_attrs(vocab, rule["attrs"]) for rule in patterns]
         self.indices = [rule.get("index", 0) for rule in patterns]
         self.matcher = Matcher(vocab)
-        self.filed: dict[tuple[int, int], list[tuple[int, dict]]] = {}
+        # (column, value) -> (rule number, its checks: (column, wanted in or not, value ids)) of the rules filed there
+        self.filed: dict[tuple[int, int], list[tuple[int, tuple]]] = {}
         for number, rule in enumerate(patterns):
             rest = []
             for pattern in rule["patterns"]:
@@ -92,25 +93,23 @@ class IndexedAttributeRuler:
                     rest.append(pattern)
                     continue
                 key = next(k for k in _INDEX_ORDER if k in simple and simple[k][0] == "IN")
+                checks = tuple((_COLUMN[k], op == "IN", values) for k, (op, values) in simple.items())
                 for value in simple[key][1]:
-                    self.filed.setdefault((_COLUMN[key], value), []).append((number, simple))
+                    self.filed.setdefault((_COLUMN[key], value), []).append((number, checks))
             if rest:
                 self.matcher.add(str(number), rest)
 
     @staticmethod
-    def _holds(simple: dict, row) -> bool:
-        for key, (op, values) in simple.items():
-            if (int(row[_COLUMN[key]]) in values) != (op == "IN"):
-                return False
-        return True
+    def _holds(checks: tuple, row: list[int]) -> bool:
+        return all((row[column] in values) == wanted for column, wanted, values in checks)
 
     def __call__(self, doc):
         table = doc.to_array([TAG, LOWER, DEP, IS_SPACE])
         matches = set()
         for i, row in enumerate(table.tolist()):
             for column in range(4):
-                for number, simple in self.filed.get((column, row[column]), ()):
-                    if self._holds(simple, row):
+                for number, checks in self.filed.get((column, row[column]), ()):
+                    if self._holds(checks, row):
                         matches.add((number, i, i + 1))
         for match_id, start, end in self.matcher(doc, allow_missing=True):
             matches.add((int(self.vocab.strings[match_id]), start, end))
