@@ -37,7 +37,7 @@ def english_texts() -> list[str]:
 
 
 def main() -> int:
-    from bench.pages import language_samples
+    from bench.pages import hand_written_samples
     from service.analysis.core import load_nlp
     from service.analysis.language import detect_language
     from service.analysis.pipeline import LANGUAGE_MIN_WORDS, LANGUAGE_SHORT_MIN_CONFIDENCE
@@ -48,8 +48,8 @@ def main() -> int:
         return sum(tok.is_alpha for tok in tokenizer(text))
 
     english = [detect_language(t) for t in english_texts() if words(t) < LANGUAGE_MIN_WORDS]
-    other = [(lang, detect_language(t)) for kind, lang, t in language_samples()
-             if kind == "hand-written sentence" and lang != "en" and words(t) < LANGUAGE_MIN_WORDS]
+    other = [(lang, detect_language(t)) for lang, t in hand_written_samples()
+             if lang != "en" and words(t) < LANGUAGE_MIN_WORDS]
     wrong = [d["confidence"] for d in english if d["language"] not in (None, "en")]
     right = [d["confidence"] for lang, d in other if d["language"] == lang]
     print(f"short English texts: {len(english)}; given another language at any confidence: {len(wrong)}, "

@@ -402,14 +402,20 @@ def pipeline(pages) -> None:
             print(f"  density off by {w[0]:.2f}, actors Jaccard {w[1]:.2f}: {w[2]} {w[3]}; actors differing: {w[4]}")
 
 
-def language_samples() -> list[tuple[str, str, str]]:
-    """Return (kind, ISO 639-1 code, text): hand-written sentences, them joined, NewsMTSC, seeds, AllSides."""
+def hand_written_samples() -> list[tuple[str, str]]:
+    """Return (ISO 639-1 code, text) of the hand-written news sentences, bench/pages/language_samples.tsv."""
     out = []
     for line in (PAGES / "language_samples.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or line.startswith("lang\t") or not line.strip():
             continue
         lang, text = line.split("\t", 1)
-        out.append(("hand-written sentence", lang, text))
+        out.append((lang, text))
+    return out
+
+
+def language_samples() -> list[tuple[str, str, str]]:
+    """Return (kind, ISO 639-1 code, text): hand-written sentences, them joined, NewsMTSC, seeds, AllSides."""
+    out = [("hand-written sentence", lang, text) for lang, text in hand_written_samples()]
     joined: dict[str, list[str]] = {}
     for _, lang, text in out:
         joined.setdefault(lang, []).append(text)
