@@ -55,6 +55,17 @@ EVIDENCE_MAX = 5
 
 PER_THOUSAND = 1000.0
 
+# What compare's outlet_lean column is and how far to trust it (bench/LEAN.md, "Against article-level human
+# labels": on BASIL 2010-14, the lean of one article ordered the three articles of an event as annotators judged
+# their lean no better than chance, and knowing only the outlet did better).
+OUTLET_LEAN_METHOD = {
+    "lean": "mean of the outlet's articles' calibrated.slant.lean probabilities (word choice, docs/calibration.md)",
+    "typicality": "each article's fit to the outlet's profile lexicon, as a percentile of the outlet's own articles",
+    "reliability": ("a weak signal: on articles about one event it did not order outlets as human annotators "
+                    "judged their lean (bench/LEAN.md); read it over many articles of an outlet, not to rank "
+                    "outlets on one story"),
+}
+
 # Words that carry no framing on their own; a term is dropped when it is one of these, a bigram when either half is.
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being below
@@ -761,6 +772,7 @@ def compare(results: list[dict], texts: list[str], outlets: list[str] | None = N
                           "interval": "percentile", "strata": "outlet"},
             "actor_sentiment": {"pooling": "mention-weighted mean over the outlet's articles",
                                 "interval": "normal approximation from per-article 95% intervals"},
+            "outlet_lean": OUTLET_LEAN_METHOD,
             "distinctive_terms": {"statistic": "log-odds ratio, informative Dirichlet prior "
                                                "(Monroe, Colaresi & Quinn 2008)",
                                   "prior": "pooled term counts of all submitted coverage (alpha0 = N)",

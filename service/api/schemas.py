@@ -323,7 +323,7 @@ class CalibratedSchema(Schema):
     baseline = fields.Dict()
     metrics = fields.Dict(keys=fields.String(), values=fields.Nested(CalibratedMetricSchema))
     framing_index = fields.Dict()
-    slant = fields.Dict()
+    slant = fields.Dict(metadata={"description": "lean (word choice against outlets AllSides rates left, centre or right: a weak signal, near chance against human lean labels of single articles, docs/calibration.md), outlet and typicality."})
 
 
 class SentenceTermSchema(SpanSchema):
@@ -631,7 +631,9 @@ class OutletLeanSchema(Schema):
     articles = fields.Integer()
     profile = fields.String(allow_none=True, metadata={"description": "The outlet profile the articles were read "
                                                                      "against (GET /api/v1/lexicons/outlets/{name})."})
-    lean = fields.Nested(LeanSchema)
+    lean = fields.Nested(LeanSchema, metadata={"description": "Mean of the articles' lean probabilities: a weak "
+                                                              "signal, not a ranking of outlets on one story "
+                                                              "(method.outlet_lean)."})
     typicality = fields.List(fields.Nested(TypicalitySchema))
 
 
