@@ -44,6 +44,7 @@ bench: setup-dev
 	$(BIN)/python bench/store.py
 	$(BIN)/python -m bench.pages --pipeline
 	$(BIN)/python bench/lean.py
+	$(BIN)/python bench/lean_basil.py
 
 ## Accuracy of the bias scores beside simple baselines on the dev data: writes bench/ACCURACY.md (issue 14).
 bench-accuracy: setup-dev
