@@ -323,7 +323,9 @@ class CalibratedSchema(Schema):
     baseline = fields.Dict()
     metrics = fields.Dict(keys=fields.String(), values=fields.Nested(CalibratedMetricSchema))
     framing_index = fields.Dict()
-    slant = fields.Dict(metadata={"description": "lean (word choice against outlets AllSides rates left, centre or right: a weak signal, near chance against human lean labels of single articles, docs/calibration.md), outlet and typicality."})
+    slant = fields.Dict(metadata={"description": "lean (word choice against outlets AllSides rates left, centre "
+                                                 "or right: a weak signal, near chance against human lean labels "
+                                                 "of single articles, docs/calibration.md), outlet and typicality."})
 
 
 class SentenceTermSchema(SpanSchema):
