@@ -30,10 +30,25 @@ Rows, each scoring an article by P(right) - P(left) and labelling it by the argm
   blanking, no weighting, unpruned) on the same reduced corpus, applied to the raw terms of the article text
   (``terms_of(..., raw=True)``) as the trainer scores held-out articles.
 - outlet prior: +1 for Fox, 0 for NYT, -1 for HuffPost; its 3-class label is right / center / left.
+- lexicon terms up-weighted x3 and lexicon terms only (added 2026-11-30, second run): the two variants of
+  bench/LEAN.md "Variants beside the shipped recipe", fitted on the same reduced corpus and terms as the held-out
+  recipe, exported and applied with ``lean_of`` like it (``fit_lexicon_variant``, ``lexicon_forms``). Lexicon
+  forms: each entry of the lexicons named (lexicons/*.tsv) lower-cased and split into word tokens as lean_terms
+  splits text; entries of one or two tokens (longer ones cannot be a term); each word of three or more letters
+  taken with +s, +es, +d, +ed, +ing, -e +ing and consonant -y -> -ies / -ied, shorter words as they are; for a
+  two-word entry every combination. x3: loaded_terms, attribution_verbs, hedges, boosters; the recipe's
+  vocabulary (``tl.vocabulary``: MIN_OUTLETS, TOPIC_DROP) unchanged, the TF-IDF value of its columns that are
+  lexicon forms multiplied by 3 after the L2 normalisation, then the recipe's weighted logistic regression (C
+  0.3); the logit being linear in the normalised vector, the exported weights of those terms are the fitted ones
+  times 3 (pruned to KEEP_FEATURES on these weights), which ``lean_of`` applies to the unscaled vector (checked
+  on all 150 articles against the fitted model on the scaled features). Only: the five lexicons (bias_cues
+  included); the vocabulary is every term of the reduced corpus that is a lexicon form (no MIN_OUTLETS, no topic
+  drop: 3,915 terms, the count bench/LEAN.md gives for its run), otherwise the recipe. Only, recipe vocabulary:
+  the same cut applied to the recipe's vocabulary (terms of >= MIN_OUTLETS outlets, less the TOPIC_DROP share).
 
 Measures, each with a 95% percentile bootstrap over events (1,000 resamples of the 50 triplets, seed 0; the same
-draws for every row, so the paired differences held-out recipe - floor and held-out recipe - outlet prior are
-bootstrapped on the same draws):
+draws for every row, so the paired differences held-out recipe - floor, held-out recipe - outlet prior and each
+lexicon variant - held-out recipe are bootstrapped on the same draws):
 - within-event concordance: over all pairs of articles of one event whose labels differ, the share whose scores
   are ordered as the labels on left < center < right (score ties count 1/2). Same event, so topic is held fixed.
 - the same on the pairs where the outlet prior orders them wrongly (e.g. a Fox article labelled left against an
@@ -90,6 +105,46 @@ with a larger Fox-vs-NYT separation (AUC 0.730 vs 0.642), consistent with some r
 while neither model tells Fox from HuffPost (0.531, 0.507). With 50 events the intervals are +-0.1 to +-0.17 wide:
 these figures rule out a strong article-level reading (say concordance >= 0.65 for the fair row) but cannot tell a
 weak one from none.
+
+Second run, 2026-11-30 15:56-16:00 UTC (246 s; the recipe's terms read from a cache built minutes before by the
+same ``tl.terms_of`` call, so 43 s for the recipe; variant fits 11, 4 and 4 s): the lexicon variants added.
+Reading rule fixed before the run: a record only, no model in the product changes whatever the result; a variant
+"reads lean better on human labels" only if its paired concordance difference (all pairs) over the held-out
+recipe has a 95% interval above 0. Every figure of the first run's rows above came out identical (table,
+confusion, outlet recognition, means), as in an earlier run of the same day (15:45-15:51, 301 s, no cache) that
+had x3 and the recipe-vocabulary cut only (the "corpus" cut was added after a count showed it is the one giving
+bench/LEAN.md's 3,915 terms; those two rows' figures were the same in both runs). Terms: x3, 9,827 forms
+generated, 910 of them among the recipe's 77,244 terms (1,892 among all 1,925,640 terms of the reduced corpus;
+LEAN.md: "up to 1,883"), up-weighted, 40,000 kept as for the recipe; only, 14,805 forms, 3,915 terms of the
+corpus (all kept); only within the recipe vocabulary, 1,991 terms. lean_of on each exported file against the
+fitted model on the scaled features, all 150 articles: same label 150 of 150, probabilities within 5.1e-5
+(weights rounded to 5 places in the file, probabilities to 4 by lean_of).
+
+| row | concordance, all pairs (110) | concordance, prior wrong (39) | concordance, with NYT (73) | AUC right vs left (69) | macro-F1 (150) |
+|---|---|---|---|---|---|
+| lexicon terms up-weighted x3 | 0.564 [0.473, 0.657] | 0.564 [0.421, 0.724] | 0.534 [0.417, 0.667] | 0.508 [0.374, 0.646] | 0.343 [0.270, 0.421] |
+| lexicon terms only (3,915) | 0.464 [0.352, 0.573] | 0.436 [0.265, 0.600] | 0.397 [0.287, 0.521] | 0.492 [0.357, 0.639] | 0.333 [0.260, 0.403] |
+| lexicon terms only, recipe vocabulary (1,991) | 0.527 [0.427, 0.628] | 0.410 [0.250, 0.581] | 0.479 [0.371, 0.593] | 0.525 [0.395, 0.656] | 0.316 [0.242, 0.397] |
+| x3 - held-out recipe (paired) | +0.036 [-0.046, 0.130] | +0.051 [-0.073, 0.178] | +0.027 [-0.069, 0.118] | -0.020 [-0.088, 0.043] | +0.013 [-0.061, 0.076] |
+| only (3,915) - held-out recipe (paired) | -0.064 [-0.191, 0.074] | -0.077 [-0.300, 0.139] | -0.110 [-0.282, 0.068] | -0.035 [-0.169, 0.111] | +0.002 [-0.084, 0.087] |
+| only, recipe vocabulary - held-out recipe (paired) | 0.000 [-0.120, 0.117] | -0.103 [-0.280, 0.098] | -0.027 [-0.153, 0.108] | -0.003 [-0.125, 0.128] | -0.014 [-0.103, 0.071] |
+
+Confusion, gold -> predicted (left / center / right): x3 left 17 / 4 / 14, center 26 / 26 / 29, right 12 / 12 / 10
+(predicted 55 / 42 / 53); only (3,915) left 10 / 9 / 16, center 21 / 27 / 33, right 9 / 10 / 15 (40 / 46 / 64);
+only, recipe vocabulary left 12 / 8 / 15, center 28 / 25 / 28, right 11 / 11 / 12 (51 / 44 / 55). Outlet
+recognition, Fox above HuffPost / above NYT: x3 0.484 [0.398, 0.572] / 0.633 [0.553, 0.721]; only (3,915) 0.534
+[0.440, 0.624] / 0.412 [0.326, 0.494] (paired vs the recipe's Fox-vs-NYT: -0.230 [-0.316, -0.139]); only, recipe
+vocabulary 0.521 [0.436, 0.606] / 0.627 [0.548, 0.710]. Mean score per outlet (Fox, NYT, HuffPost): x3 -0.006,
+-0.080, +0.001; only (3,915) +0.014, +0.074, -0.011; only, recipe vocabulary +0.059, -0.042, +0.043. Correlation
+of the per-article scores with the held-out recipe's: x3 0.92, only (3,915) 0.50, only, recipe vocabulary 0.67.
+
+Reading (second run). By the rule fixed before the run neither variant reads lean better on human labels: x3's
+paired concordance gain is +0.036 [-0.046, 0.130] (62 against 58 of the 110 pairs), with AUC right vs left
+slightly down (-0.020 [-0.088, 0.043]) and macro-F1 +0.013, the same small, unresolved direction as its outlet-
+corpus gain in bench/LEAN.md. Lexicon terms only is no better: with the 3,915 corpus terms it falls below chance
+on concordance (0.464) and reads NYT articles as the most right (Fox above NYT at AUC 0.412), and cut to the
+recipe's vocabulary it ties the recipe (0.527, AUC 0.525). Every row stays at chance within events; the outlet
+prior (0.645) remains the best reader of these labels, and 50 events cannot resolve differences of this size.
 """
 from __future__ import annotations
 
@@ -125,8 +180,12 @@ RANK = {"left": 0, "center": 1, "right": 2}
 HELD_OUT = ("fox-news", "the-new-york-times", "huffpost")  # the BASIL outlets, as aliases.tsv resolves them
 PRIOR = {"fox": 1.0, "nyt": 0.0, "hpo": -1.0}
 PRIOR_LABEL = {"fox": "right", "nyt": "center", "hpo": "left"}
-ROWS = ("shipped", "heldout_recipe", "floor", "outlet_prior")
+ROWS = ("shipped", "heldout_recipe", "floor", "outlet_prior", "lexicon_x3", "lexicon_only", "lexicon_only_vocab")
 BOOT = 1000
+# The two variants of bench/LEAN.md ("Variants beside the shipped recipe"), fitted like the held-out recipe
+LEXICONS_X3 = ("loaded_terms", "attribution_verbs", "hedges", "boosters")  # up-weighted by FACTOR
+LEXICONS_ONLY = LEXICONS_X3 + ("bias_cues",)  # the whole vocabulary of the "only" variant
+FACTOR = 3.0
 
 
 def basil_articles(evaldata: Path):
@@ -182,6 +241,92 @@ def probs_of_counts(model, counts) -> list[list[float]]:
     X = sp.csr_matrix((vals, (rows, cols)), shape=(len(counts), len(index)), dtype=np.float64)
     z = tl.tfidf(X, model["idf"]) @ model["coef"].T + model["intercept"]
     return tl.softmax(np.asarray(z)).tolist()
+
+
+def word_forms(w: str) -> set[str]:
+    """The word and its simple inflections: +s, +es, +d, +ed, +ing; -e +ing (accuse -> accusing); consonant -y ->
+    -ies, -ied (deny -> denies, denied). Words of one or two letters (to, in, of, a, mr) are kept as they are.
+    Only generated forms that are terms of the corpus vocabulary count; a few are other words (well -> wells)."""
+    if len(w) < 3:
+        return {w}
+    out = {w, w + "s", w + "es", w + "d", w + "ed", w + "ing"}
+    if w.endswith("e") and len(w) > 2:
+        out.add(w[:-1] + "ing")
+    if len(w) > 2 and w.endswith("y") and w[-2] not in "aeiou":
+        out |= {w[:-1] + "ies", w[:-1] + "ied"}
+    return out
+
+
+def lexicon_forms(names) -> set[str]:
+    """Return the unigram and bigram terms (lean_terms spelling) that are forms of an entry of the lexicons named:
+    each entry lower-cased and split into word tokens as lean_terms splits text; entries of one or two tokens
+    only (the lean reads no longer terms); for a bigram every combination of the two words' forms."""
+    from itertools import product
+
+    from service.analysis.lean import _TOKEN
+
+    out: set[str] = set()
+    for name in names:
+        lines = [x for x in (ROOT / "lexicons" / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
+                 if x.strip() and not x.startswith("#")]
+        for line in lines[1:]:  # header: term, category, weight, source
+            toks = [m.group() for m in _TOKEN.finditer(line.split("\t")[0].lower().replace("’", "'"))]
+            if 1 <= len(toks) <= 2:
+                out |= {" ".join(f) for f in product(*(word_forms(t) for t in toks))}
+    return out
+
+
+def fit_lexicon_variant(X, terms, g, y, topics, lexicon: set[str], factor: float = 1.0, only: str | None = None):
+    """Fit tools/train_lean.py's recipe (``tl.fit``'s steps with the shipped constants) with one change: the
+    columns of the recipe's vocabulary (``tl.vocabulary``) that are in ``lexicon`` multiplied by ``factor`` after
+    the TF-IDF normalisation; or the vocabulary cut to the columns in ``lexicon``: ``only="corpus"`` every term of
+    the corpus that is in it (no MIN_OUTLETS, no topic drop: bench/LEAN.md's 3,915 terms), ``only="vocabulary"``
+    those of the recipe's vocabulary. Return the model dict of
+    ``tl.fit`` with ``coef`` the weights on the unscaled TF-IDF (the fitted ones times the factor: the logit is
+    linear in the normalised vector, so these give the same scores) and ``coef_fitted``/``scale`` for the check,
+    and the number of lexicon columns."""
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+
+    cols = np.arange(len(terms)) if only == "corpus" else tl.vocabulary(X, g, y, topics=topics)
+    hit = np.array([terms[j] in lexicon for j in cols], dtype=bool)
+    if only:
+        cols, hit = cols[hit], hit[hit]
+    Xk = X[:, cols]
+    df = np.asarray((Xk > 0).sum(0)).ravel()
+    idf = np.log((1 + Xk.shape[0]) / (1 + df)) + 1  # as tl.fit
+    scale = np.where(hit, factor, 1.0)
+    T = (tl.tfidf(Xk, idf) @ sp.diags(scale)).tocsr()
+    model = LogisticRegression(C=tl.C, max_iter=3000)
+    model.fit(T, y, sample_weight=tl.sample_weights(g, y, topics, tl.WEIGHTING))
+    order = [list(model.classes_).index(k) for k in LEANS]
+    coef = model.coef_[order]
+    return ({"terms": [terms[j] for j in cols], "cols": cols, "idf": idf, "coef": coef * scale,
+             "coef_fitted": coef, "scale": scale, "intercept": model.intercept_[order], "classes": list(LEANS),
+             "C": tl.C}, int(hit.sum()))
+
+
+def scaled_probs(model, counts) -> list[list[float]]:
+    """Class probabilities of term counts from the model as fitted: the fitted weights on the scaled TF-IDF of the
+    pruned vocabulary (what the exported file must reproduce through lean_of)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    pruned = tl.prune(model)
+    pos = {t: j for j, t in enumerate(model["terms"])}
+    ix = np.array([pos[t] for t in pruned["terms"]])
+    index = {t: j for j, t in enumerate(pruned["terms"])}
+    rows, cols, vals = [], [], []
+    for i, c in enumerate(counts):
+        for t, n in c.items():
+            if t in index:
+                rows.append(i)
+                cols.append(index[t])
+                vals.append(n)
+    X = sp.csr_matrix((vals, (rows, cols)), shape=(len(counts), len(index)), dtype=np.float64)
+    T = tl.tfidf(X, pruned["idf"]) @ sp.diags(model["scale"][ix])
+    return tl.softmax(np.asarray(T @ model["coef_fitted"][:, ix].T + model["intercept"])).tolist()
 
 
 def pair_sets(events, labels, outlets):
@@ -259,11 +404,13 @@ def measures(scores, preds, labels, events, outlets, reps=BOOT, seed=0) -> dict:
            "rows": {r: {m: {"value": None if point[r][m] is None else round(point[r][m], 3),
                             "ci95": interval([d[r][m] for d in draws])} for m in names} for r in ROWS},
            "paired_differences": {}}
-    for other in ("floor", "outlet_prior"):
-        out["paired_differences"][f"heldout_recipe - {other}"] = {
-            m: {"value": round(point["heldout_recipe"][m] - point[other][m], 3),
-                "ci95": interval([d["heldout_recipe"][m] - d[other][m] for d in draws
-                                  if d["heldout_recipe"][m] is not None and d[other][m] is not None])}
+    for one, other in (("heldout_recipe", "floor"), ("heldout_recipe", "outlet_prior"),
+                       ("lexicon_x3", "heldout_recipe"), ("lexicon_only", "heldout_recipe"),
+                       ("lexicon_only_vocab", "heldout_recipe")):
+        out["paired_differences"][f"{one} - {other}"] = {
+            m: {"value": round(point[one][m] - point[other][m], 3),
+                "ci95": interval([d[one][m] - d[other][m] for d in draws
+                                  if d[one][m] is not None and d[other][m] is not None])}
             for m in names}
     return out
 
@@ -275,7 +422,7 @@ def main(argv=None) -> int:
     ap.add_argument("--boot", type=int, default=BOOT)
     args = ap.parse_args(argv)
     t_start = time.time()
-    from service.analysis.lean import LeanModel, lean_of
+    from service.analysis.lean import LeanModel, lean_of, lean_terms
     from service.analysis.outlets import OutletTable
 
     arts, labels = basil_articles(args.evaldata)
@@ -312,17 +459,48 @@ def main(argv=None) -> int:
     X, terms = tl.matrix(counts)
     del counts
     fitted = tl.fit(X, terms, g, y, topics, cs=(tl.C,))[0]
-    del X
     meta = {"name": "lean", "version": "bench-heldout-basil-outlets", "trained_outlets": sorted(set(g))}
-    exported = tl.export(fitted, table, meta)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "lean.json"
-        path.write_text(json.dumps(exported, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
-                        encoding="utf-8")
-        heldout_model = LeanModel.from_file(path)
+
+    def as_lean_model(fitted_model):
+        exported = tl.export(fitted_model, table, meta)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "lean.json"
+            path.write_text(json.dumps(exported, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+                            encoding="utf-8")
+            return LeanModel.from_file(path), len(exported["features"])
+
+    heldout_model, kept = as_lean_model(fitted)
     heldout = [lean_of(heldout_model, text, removed) for text, removed in inputs]
-    print(f"held-out recipe: {len(fitted['terms'])} terms, {len(exported['features'])} kept, C {tl.C}, topic_drop "
+    print(f"held-out recipe: {len(fitted['terms'])} terms, {kept} kept, C {tl.C}, topic_drop "
           f"{tl.TOPIC_DROP}, weighting {tl.WEIGHTING}; {time.time() - t0:.0f} s", flush=True)
+
+    # the two lexicon variants, same reduced corpus and terms, exported and applied through lean_of like the recipe
+    variants, variant_info = {}, {}
+    for name, lexicons, factor, only in (("lexicon_x3", LEXICONS_X3, FACTOR, None),
+                                         ("lexicon_only", LEXICONS_ONLY, 1.0, "corpus"),
+                                         ("lexicon_only_vocab", LEXICONS_ONLY, 1.0, "vocabulary")):
+        t0 = time.time()
+        forms = lexicon_forms(lexicons)
+        vmodel, n_lex = fit_lexicon_variant(X, terms, g, y, topics, forms, factor, only)
+        lm, kept = as_lean_model(vmodel)
+        variants[name] = [lean_of(lm, text, removed) for text, removed in inputs]
+        # check: the file through lean_of equals the fitted model on the scaled features (pruned as exported)
+        counts_b = [Counter(t for t, _, _ in lean_terms(text, removed, lm.strip, bool(lm.meta.get("skip_quotes"))))
+                    for text, removed in inputs]
+        ref = scaled_probs(vmodel, counts_b)
+        diff = max(abs(r["probabilities"][c] - p[k]) for r, p in zip(variants[name], ref)
+                   for k, c in enumerate(LEANS))
+        same_label = sum(r["label"] == LEANS[max(range(3), key=lambda k: (p[k], -k))]
+                         for r, p in zip(variants[name], ref))
+        variant_info[name] = {"lexicons": list(lexicons), "factor": factor, "vocabulary_cut_to_lexicon": only,
+                              "lexicon_forms": len(forms), "terms": len(vmodel["terms"]), "lexicon_terms": n_lex,
+                              "kept": kept, "check_lean_of_vs_fitted_on_scaled": {
+                                  "max_abs_probability_difference": round(diff, 6),
+                                  "same_label": [same_label, len(inputs)]}}
+        print(f"{name}: {len(forms)} lexicon forms; {len(vmodel['terms'])} terms, {n_lex} of them lexicon forms, "
+              f"{kept} kept; lean_of(exported) vs fitted model on scaled features: max |dp| {diff:.2e}, same label "
+              f"{same_label} of {len(inputs)}; {time.time() - t0:.0f} s", flush=True)
+    del X
 
     t0 = time.time()
     raw = tl.terms_of(c_arts, table, cache / "raw_terms.pkl" if cache else None, raw=True)
@@ -345,6 +523,8 @@ def main(argv=None) -> int:
     preds["floor"] = [LEANS[max(range(3), key=lambda k: (p[k], -k))] for p in floor_p]
     scores["outlet_prior"] = [PRIOR[o] for o in outlets]
     preds["outlet_prior"] = [PRIOR_LABEL[o] for o in outlets]
+    for name, rs in variants.items():
+        scores[name], preds[name] = from_lean(rs)
 
     m = measures(scores, preds, labels, events, outlets, reps=args.boot)
     n_rl = sum(1 for v in labels if v in ("left", "right"))
@@ -355,6 +535,7 @@ def main(argv=None) -> int:
               "check_lean_of_equals_analyze_document": {"analysed_text": [same, len(arts)],
                                                         "sent_text": [same_sent, len(arts)]},
               "allsides_training": {"articles": len(c_arts), "outlets": len(set(g)), "left_out": dropped},
+              "variants": variant_info,
               "rows": m["rows"], "paired_differences": m["paired_differences"],
               "predicted": {r: dict(Counter(preds[r])) for r in ROWS},
               "confusion_gold_by_predicted": {r: confusion(labels, preds[r]) for r in ROWS},
