@@ -114,6 +114,21 @@ def parse(articles: list[Article], nlp) -> list[list]:
     return out
 
 
+
+class ParsedBasil:
+    """BASIL articles of some years parsed once, sentence by sentence (``parse``), with each article's year, event
+    and word count (tokens neither punctuation nor space) as arrays: what the span experiments' corpora share."""
+
+    def __init__(self, evaldata: Path, years):
+        import numpy as np
+
+        self.nlp = load_nlp()
+        self.arts = load_basil(evaldata, years)
+        self.parsed = parse(self.arts, self.nlp)
+        self.year = np.array([a.year for a in self.arts])
+        self.event = np.array([a.event for a in self.arts])
+        self.words = np.array([sum(r[2] for r in rows) for rows in self.parsed], dtype=float)
+
 def overlaps(start: int, end: int, spans: list[Span]) -> bool:
     """Return whether [start, end) overlaps any span."""
     return any(start < s.end and s.start < end for s in spans)

@@ -99,12 +99,10 @@ if str(ROOT) not in sys.path:
 
 from bench.basil_lexicon import (
     DEFAULT_EVALDATA,
+    ParsedBasil,
     bingliu_entries,
     evaluate,
-    load_basil,
-    load_nlp,
     make_matcher,
-    parse,
     recasens_entries,
 )
 from bench.report import write_report
@@ -166,16 +164,11 @@ def sentence_states(texts: list[str]) -> dict[str, tuple[np.ndarray, list]]:
 
 # --- corpus: shipped hits, candidates, features -----------------------------------------------------------------------
 
-class Corpus:
+class Corpus(ParsedBasil):
     """BASIL 2010-2014 parsed once; per sentence the shipped matches and the candidates with their features."""
 
     def __init__(self, evaldata: Path):
-        self.nlp = load_nlp()
-        self.arts = load_basil(evaldata, YEARS)
-        self.parsed = parse(self.arts, self.nlp)
-        self.year = np.array([a.year for a in self.arts])
-        self.event = np.array([a.event for a in self.arts])
-        self.words = np.array([sum(r[2] for r in rows) for rows in self.parsed], dtype=float)
+        super().__init__(evaldata, YEARS)
         hl = bingliu_entries(evaldata)
         rc = recasens_entries(evaldata)
         self.hl_entries = hl

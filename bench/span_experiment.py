@@ -53,7 +53,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.basil_lexicon import (  # noqa: E402
-    DEFAULT_EVALDATA, bingliu_entries, load_basil, load_nlp, make_matcher, parse,
+    DEFAULT_EVALDATA, ParsedBasil, bingliu_entries, make_matcher,
 )
 from service.analysis.lexicon import Entry, load_lexicon  # noqa: E402
 
@@ -70,16 +70,11 @@ NB_GRID = (0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6)
 
 # --- data ----------------------------------------------------------------------------------------------------------
 
-class Corpus:
+class Corpus(ParsedBasil):
     """All BASIL 2010-2014 articles parsed once, and every pool candidate's occurrences in them."""
 
     def __init__(self, evaldata: Path):
-        self.nlp = load_nlp()
-        self.arts = load_basil(evaldata, YEARS)
-        self.parsed = parse(self.arts, self.nlp)
-        self.year = np.array([a.year for a in self.arts])
-        self.event = np.array([a.event for a in self.arts])
-        self.words = np.array([sum(r[2] for r in rows) for rows in self.parsed], dtype=float)
+        super().__init__(evaldata, YEARS)
         self.spans = [a.lex() for a in self.arts]
         self.n_spans = np.array([len(s) for s in self.spans])
         self.span_base = np.concatenate([[0], np.cumsum(self.n_spans)])  # global span id = base[art] + index

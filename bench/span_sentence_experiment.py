@@ -95,12 +95,10 @@ if str(ROOT) not in sys.path:
 
 from bench.basil_lexicon import (
     DEFAULT_EVALDATA,
+    ParsedBasil,
     bingliu_entries,
     evaluate,
-    load_basil,
-    load_nlp,
     make_matcher,
-    parse,
     recasens_entries,
 )
 from bench.report import write_report
@@ -172,14 +170,11 @@ def product_scores(arts, evaldata: Path) -> dict:
 
 # --- per-sentence flags ---------------------------------------------------------------------------------------------
 
-class Corpus:
+class Corpus(ParsedBasil):
     """BASIL 2010-2014 parsed once; per sentence the shipped hits and each source's candidate opinion hits."""
 
     def __init__(self, evaldata: Path):
-        self.nlp = load_nlp()
-        self.arts = load_basil(evaldata, YEARS)
-        self.parsed = parse(self.arts, self.nlp)
-        self.year = np.array([a.year for a in self.arts])
+        super().__init__(evaldata, YEARS)
         self.scores, self.valences = product_scores(self.arts, evaldata)
         self.shipped = make_matcher(load_lexicon(ROOT / "lexicons" / "loaded_terms.tsv").entries, self.nlp)
         hl = bingliu_entries(evaldata)
@@ -246,7 +241,7 @@ class Grid:
         src, voice, k = variant
         c = corpus
         n = len(c.arts)
-        self.words = np.array([sum(r[2] for r in rows) for rows in c.parsed], dtype=float)
+        self.words = c.words
         self.n_base = np.zeros(n)
         span_art, span_act, hit_art, hit_act = [], [], [], []
         for a, art in enumerate(c.arts):
