@@ -228,17 +228,8 @@ def reduced_corpus(table, evaldata: Path):
 def probs_of_counts(model, counts) -> list[list[float]]:
     """Return class probabilities (LEANS) of term counts under a fitted (unpruned) model, as ``tl.predict``."""
     import numpy as np
-    import scipy.sparse as sp
 
-    index = {t: j for j, t in enumerate(model["terms"])}
-    rows, cols, vals = [], [], []
-    for i, c in enumerate(counts):
-        for t, n in c.items():
-            if t in index:
-                rows.append(i)
-                cols.append(index[t])
-                vals.append(n)
-    X = sp.csr_matrix((vals, (rows, cols)), shape=(len(counts), len(index)), dtype=np.float64)
+    X, _ = tl.matrix(counts, model["terms"])
     z = tl.tfidf(X, model["idf"]) @ model["coef"].T + model["intercept"]
     return tl.softmax(np.asarray(z)).tolist()
 
@@ -316,15 +307,7 @@ def scaled_probs(model, counts) -> list[list[float]]:
     pruned = tl.prune(model)
     pos = {t: j for j, t in enumerate(model["terms"])}
     ix = np.array([pos[t] for t in pruned["terms"]])
-    index = {t: j for j, t in enumerate(pruned["terms"])}
-    rows, cols, vals = [], [], []
-    for i, c in enumerate(counts):
-        for t, n in c.items():
-            if t in index:
-                rows.append(i)
-                cols.append(index[t])
-                vals.append(n)
-    X = sp.csr_matrix((vals, (rows, cols)), shape=(len(counts), len(index)), dtype=np.float64)
+    X, _ = tl.matrix(counts, pruned["terms"])
     T = tl.tfidf(X, pruned["idf"]) @ sp.diags(model["scale"][ix])
     return tl.softmax(np.asarray(T @ model["coef_fitted"][:, ix].T + model["intercept"])).tolist()
 

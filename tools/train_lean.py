@@ -170,20 +170,24 @@ def outlet_folds(leans: dict[str, str], k: int | str = FOLDS, seed: int = SEED) 
     return [sorted(f) for f in folds]
 
 
-def matrix(counts: list[Counter]):
-    """Return (sparse count matrix, term list) over every term of the articles."""
+def matrix(counts: list[Counter], terms: list[str] | None = None):
+    """Return (sparse count matrix, term list) over every term of the articles, or over ``terms`` in their order
+    (the columns of a fitted model; other terms are skipped)."""
     import numpy as np
     import scipy.sparse as sp
 
-    vocab: dict[str, int] = {}
+    fixed = terms is not None
+    vocab: dict[str, int] = {t: j for j, t in enumerate(terms)} if fixed else {}
     rows, cols, vals = [], [], []
     for i, c in enumerate(counts):
         for term, n in c.items():
-            rows.append(i)
-            cols.append(vocab.setdefault(term, len(vocab)))
-            vals.append(n)
+            j = vocab.get(term) if fixed else vocab.setdefault(term, len(vocab))
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+                vals.append(n)
     X = sp.csr_matrix((vals, (rows, cols)), shape=(len(counts), len(vocab)), dtype=np.float64)
-    return X, sorted(vocab, key=vocab.get)
+    return X, (list(terms) if fixed else sorted(vocab, key=vocab.get))
 
 
 def sample_weights(groups, ys, topics=None, weighting=WEIGHTING):
