@@ -3,15 +3,21 @@
     OMP_NUM_THREADS=1 .venv/bin/python bench/target_context.py [--data DIR] [--boot 1000] [--skip-stance]
         [--skip-speed] [--speed-only]
 
-Variants: ``off`` (the lexical model), ``minilm`` (the default: the head, labels by its most probable class) and
-``band`` (the head's scores read with the neutral band, TargetContext.label_rule = "band"). NewsMTSC rw-dev and
+Variants: ``off`` (the lexical model), ``minilm`` (the default: the head, labels by its most probable class),
+``band`` (the head's scores read with the neutral band, TargetContext.label_rule = "band") and ``targets`` (the
+budget setting FRAMING_TARGET_ENCODER=targets: the head for caller targets only, the actors found by the pipeline
+scored by the lexical model, the static sentence head). ``targets`` is left out of NewsMTSC, where every target is a
+caller's: its target results are the default's by construction (tests/test_target_context.py holds them equal). NewsMTSC rw-dev and
 mt-dev: each sentence analysed with its targets as spans (bench/accuracy.py _newsmtsc_rows,
 bench/newsmtsc.score_rows), macro-F1 of the target labels with a 95% bootstrap interval over whole sentences and
 the paired intervals of minilm - off and minilm - band. BASIL 2010-2014 author stance toward the main entities
-(bench/basil_actors.py's rows: the actor's label, else the caller target's), intervals over whole articles. Cost: CPU seconds (process time, one thread, median of ROUNDS interleaved
-rounds after one warm-up) of analysing the cost article (bench/texts.py: the five seeds' stories, 1,385 analysed
-words) with each setting, also per 1,000 analysed words; each setting with its own default sentence encoder
-(with the head: minilm-l3, reading the head's states; off: static, no transformer); each also with spaCy's stock
+(bench/basil_actors.py's rows: the actor's label, else the caller target's), intervals over whole articles. Cost:
+CPU seconds (process time, one thread, median of ROUNDS interleaved rounds after one warm-up) of analysing the cost
+article (bench/texts.py: the five seeds' stories, 1,385 analysed words) with each setting, also per 1,000 analysed
+words; each setting with its own default sentence encoder (with the head on every actor: minilm-l3, reading the
+head's states; off and targets: static, no transformer for the actors); ``*_3_targets``: the same article with the
+three actors the default names most often as caller targets (what the budget setting costs a caller who asks about
+actors: their sentences go through the encoder); off and minilm also with spaCy's stock
 pipeline (``*_stock_spacy``: core.load_nlp(fast=False), the same annotations without service/analysis/spacy_speed.py)
 in the same rounds, so the speed-up of that module is read in one run. Writes bench/out/target_context.json
 (bench/accuracy.py reads it), or target_context_partial.json when a part is skipped.
@@ -85,6 +91,9 @@ def main(argv=None) -> int:
     res_off = lexical_resources(res_on)  # FRAMING_TARGET_ENCODER=off as load_resources builds it
     band = copy.copy(res_on.target_sentiment)
     band.label_rule = "band"  # the head's probabilities read with the neutral band instead of the most probable class
+    head_for_targets = copy.copy(res_on.target_sentiment)
+    head_for_targets.scope = "targets"  # as load_target_model builds it for FRAMING_TARGET_ENCODER=targets
+    res_targets = replace(res_off, target_sentiment=head_for_targets)  # with off's static sentence head
     variants = {"off": res_off, "band": replace(res_on, target_sentiment=band), "minilm": res_on}
     diffs = (("minilm", "off"), ("minilm", "band"))
     vader = SentimentIntensityAnalyzer()
@@ -113,7 +122,7 @@ def main(argv=None) -> int:
         # All of 2010-2014: no BASIL data trains the head or its label rule.
         arts = ba.load_articles(args.basil, TRAIN_YEARS + TEST_YEARS)
         preds = {}
-        for name, res in variants.items():
+        for name, res in {**variants, "targets": res_targets}.items():
             rows = ba.score_articles(arts, lambda text, targets=None, res=res: analyze_document(res, text,
                                                                                               targets=targets),
                                      vader)
@@ -121,18 +130,18 @@ def main(argv=None) -> int:
         gold = np.array([classes.index(r["gold"]) for r in rows])  # the same (article, entity) rows every variant
         clusters = np.array([r["article"] for r in rows])
         report["stance"] = {"articles": len(arts), "entities": len(gold),
-                            **paired(gold, preds, clusters, diffs, args.boot)}
+                            **paired(gold, preds, clusters, (*diffs, ("minilm", "targets")), args.boot)}
         print("stance", json.dumps(report["stance"]), file=sys.stderr, flush=True)
 
     if not args.skip_speed:
-        report["speed"] = speed(res_off, res_on)
+        report["speed"] = speed(res_off, res_on, res_targets)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(report))
     return 0
 
 
-def speed(res_off, res_on) -> dict:
+def speed(res_off, res_on, res_targets) -> dict:
     """Return CPU seconds (median of ROUNDS interleaved rounds) of analysing the seed text with each setting."""
     from service.analysis import analyze_document
 
@@ -144,18 +153,24 @@ def speed(res_off, res_on) -> dict:
     text = cost_text(res_on)
     out = {"words": analysed_words(res_on, text)}
     stock = load_nlp(fast=False)
-    settings = {"off": res_off, "minilm": res_on,  # the label rule costs nothing: not timed apart
-                "off_stock_spacy": replace(res_off, nlp=stock), "minilm_stock_spacy": replace(res_on, nlp=stock)}
+    actors = analyze_document(res_on, text)["actors"]
+    named = [a["name"] for a in sorted(actors, key=lambda a: -len(a["mentions"]))[:3]]
+    out["targets_named"] = named
+    settings = {"off": (res_off, None), "minilm": (res_on, None),  # the label rule costs nothing: not timed apart
+                "targets": (res_targets, None), "targets_3_targets": (res_targets, named),
+                "minilm_3_targets": (res_on, named),
+                "off_stock_spacy": (replace(res_off, nlp=stock), None),
+                "minilm_stock_spacy": (replace(res_on, nlp=stock), None)}
     # Interleaved rounds, median of each: this machine's speed drifts by a third within a minute (other work), and
     # alternating makes every setting see the same drift; the ratios are the figures to read.
     times = {name: [] for name in settings}
-    for name, res in settings.items():
-        out[name + "_actors"] = len(analyze_document(res, text)["actors"])  # also warms caches
+    for name, (res, targets) in settings.items():
+        out[name + "_actors"] = len(analyze_document(res, text, targets=targets)["actors"])  # also warms caches
     for _ in range(ROUNDS):
-        for name, res in settings.items():
+        for name, (res, targets) in settings.items():
             clear_textstat_caches()  # a new article never hits textstat's per-text caches
             t = time.process_time()
-            analyze_document(res, text)
+            analyze_document(res, text, targets=targets)
             times[name].append(time.process_time() - t)
     for name, ts in times.items():
         out[name] = round(float(np.median(ts)), 3)
@@ -166,6 +181,9 @@ def speed(res_off, res_on) -> dict:
         return round(float(np.median(times[a]) / np.median(times[b])), 3)
 
     out["minilm_over_off"] = ratio("minilm", "off")
+    out["targets_over_off"] = ratio("targets", "off")
+    out["targets_3_targets_over_off"] = ratio("targets_3_targets", "off")
+    out["minilm_3_targets_over_targets_3_targets"] = ratio("minilm_3_targets", "targets_3_targets")
     out["minilm_over_stock_spacy"] = ratio("minilm", "minilm_stock_spacy")
     out["off_over_stock_spacy"] = ratio("off", "off_stock_spacy")
     return out

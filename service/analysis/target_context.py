@@ -2,7 +2,9 @@
 model.
 
 ``FRAMING_TARGET_ENCODER`` (default ``minilm``) wraps the lexical TargetSentiment of target_sentiment.py in
-``TargetContext``; ``off`` keeps the lexical model alone. The encoder is the first 3 transformer layers of
+``TargetContext``; ``off`` keeps the lexical model alone; ``targets`` (the budget setting) gives the head to the
+caller's targets only, the actors the pipeline finds itself keeping the lexical model (``scope``), so an article
+without targets runs no transformer (docs/sentiment.md "Settings": its cost and accuracy). The encoder is the first 3 transformer layers of
 all-MiniLM-L6-v2, shipped compact as lexicons/models/minilm_l3.npz (tools/export_compact_encoder.py; sha256 pinned
 in the head's header) and run by encoder.MiniLM.load_compact: no optional package, 34 MB in memory. Why 3 layers:
 the states after layer 3 predict target sentiment better than the model's last layer (cross-validated macro-F1
@@ -48,8 +50,10 @@ from .target_sentiment import (
 )
 
 ENCODER_ENV = "FRAMING_TARGET_ENCODER"
-ENCODER_KINDS = ("off", "minilm")
+ENCODER_KINDS = ("off", "targets", "minilm")
 DEFAULT_KIND = "minilm"
+# What each kind gives the head: every mention scored (actors found and caller targets), or caller targets only.
+SCOPES = {"minilm": "all", "targets": "targets"}
 MODEL_FILE = "target_context_minilm.json"
 MODEL_NAME = "minilm-context"
 
@@ -57,10 +61,11 @@ MODEL_NAME = "minilm-context"
 def load_target_model(lexical: TargetSentiment, models_dir: str | Path, kind: str | None = None):
     """Return the target sentiment scorer the settings ask for: a TargetContext (default) or ``lexical`` itself.
 
-    ``kind``: "minilm" or "off"; default the FRAMING_TARGET_ENCODER environment variable, else "minilm". The head
-    reads its encoder from the compact file its header names (encoder_file, sha256-pinned), shipped beside it in
-    ``models_dir``. Raises ValueError (unknown kind, head or encoder file missing or not the pinned one) with what
-    to do, at start-up.
+    ``kind``: "minilm", "targets" or "off"; default the FRAMING_TARGET_ENCODER environment variable, else "minilm";
+    "targets" gives a TargetContext whose ``scope`` is "targets" (the pipeline scores its actors with ``lexical``,
+    TargetContext.actor_scorer). The head reads its encoder from the compact file its header names (encoder_file,
+    sha256-pinned), shipped beside it in ``models_dir``. Raises ValueError (unknown kind, head or encoder file
+    missing or not the pinned one) with what to do, at start-up.
     """
     kind = (kind or os.environ.get(ENCODER_ENV) or DEFAULT_KIND).strip().lower()
     if kind not in ENCODER_KINDS:
@@ -69,7 +74,7 @@ def load_target_model(lexical: TargetSentiment, models_dir: str | Path, kind: st
         return lexical
     path = Path(models_dir) / MODEL_FILE
     if not path.is_file():
-        raise ValueError(f"{ENCODER_ENV}=minilm: the contextual head {path} is missing; train it with "
+        raise ValueError(f"{ENCODER_ENV}={kind}: the contextual head {path} is missing; train it with "
                          f"tools/train_target_context.py, or set {ENCODER_ENV}=off")
     import json
 
@@ -80,9 +85,9 @@ def load_target_model(lexical: TargetSentiment, models_dir: str | Path, kind: st
     _check_lexical_model(header, path.name, Path(models_dir) / "target_sentiment.json")
     enc_path = Path(models_dir) / header["encoder_file"]
     if not enc_path.is_file():
-        raise ValueError(f"{ENCODER_ENV}=minilm: the head's encoder {enc_path} is missing; write it with "
+        raise ValueError(f"{ENCODER_ENV}={kind}: the head's encoder {enc_path} is missing; write it with "
                          f"tools/export_compact_encoder.py, or set {ENCODER_ENV}=off")
-    return TargetContext(model, lexical, MiniLM.load_compact(enc_path, header["encoder_sha256"]))
+    return TargetContext(model, lexical, MiniLM.load_compact(enc_path, header["encoder_sha256"]), scope=SCOPES[kind])
 
 
 def _check_lexical_model(header: dict, head_name: str, lexical_path: Path) -> None:
@@ -131,10 +136,15 @@ class TargetContext(TargetSentiment):
     # support rule reads neutral under both. A file without the key is read with the band, as before it existed.
     LABEL_RULES = ("argmax", "band")
 
-    def __init__(self, model: dict, lexical: TargetSentiment, encoder, states: DocStates | None = None):
+    def __init__(self, model: dict, lexical: TargetSentiment, encoder, states: DocStates | None = None,
+                 scope: str = "all"):
         # Not TargetSentiment.__init__: the lexical model is wrapped, not rebuilt; evidence rules are shared.
         # ``states``: the per-Doc token states this head reads (states.py), shared with the sentence-bias head
         # when both read the same encoder; a DocStates of its own otherwise.
+        # ``scope``: "all" (the head scores every mention) or "targets" (caller targets only; actor_scorer).
+        if scope not in ("all", "targets"):
+            raise ValueError(f"contextual head: scope {scope!r} is not 'all' or 'targets'")
+        self.scope = scope
         self.lexical = lexical
         self.encoder = encoder
         self.states = states if states is not None else DocStates(encoder)
@@ -178,7 +188,12 @@ class TargetContext(TargetSentiment):
         return {**{k: self.header[k] for k in keys if k in self.header}, "model": MODEL_NAME, "encoder": "minilm",
                 "lexical": self.lexical.describe(),
                 "neutral_band": {"one_mention": self.neutral_band_one, "several_mentions": self.neutral_band},
-                "label_rule": self.label_rule}
+                "label_rule": self.label_rule, "scope": self.scope}
+
+    @property
+    def actor_scorer(self):
+        """The scorer of the actors the pipeline finds: this head, or with scope "targets" the lexical model."""
+        return self if self.scope == "all" else self.lexical
 
     # ---------------------------------------------------------------- encoder states, once per sentence
 

@@ -138,10 +138,11 @@ class SentimentSchema(Schema):
     evidence = fields.List(fields.Nested(EvidenceSchema))
     encoder_share = fields.Float(metadata={
         "description": "The contextual head's (the default) only: the encoder's share of the score's log-odds "
-                       "(0-1). Absent with FRAMING_TARGET_ENCODER=off."})
+                       "(0-1). Absent where the lexical model scored alone: everywhere with "
+                       "FRAMING_TARGET_ENCODER=off, the actors (not the caller's targets) with =targets."})
     model = fields.String(metadata={
-        "description": "minilm-context: the contextual head (the default); absent with FRAMING_TARGET_ENCODER=off "
-                       "(the lexical model alone)."})
+        "description": "minilm-context: the contextual head (the default); absent where the lexical model scored "
+                       "alone (FRAMING_TARGET_ENCODER=off; the actors, not the caller's targets, with =targets)."})
 
 
 class StatsSchema(Schema):
@@ -348,7 +349,8 @@ class SentenceLoadednessSchema(Schema):
     threshold = fields.Float(metadata={"description": "Score from which a sentence is listed (best F1 in training)."})
     encoder = fields.String(allow_none=True, metadata={
         "description": "Sentence encoder used: minilm-l3 (default; the target head's encoder states), static "
-                       "(default with FRAMING_TARGET_ENCODER=off), minilm, or off (FRAMING_SENTENCE_ENCODER)."})
+                       "(default with FRAMING_TARGET_ENCODER=off or targets), minilm, or off "
+                       "(FRAMING_SENTENCE_ENCODER)."})
     sentences = fields.List(fields.Nested(LoadedSentenceSchema),
                             metadata={"description": "Only the sentences at or above the threshold."})
 
