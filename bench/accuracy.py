@@ -368,6 +368,8 @@ def target_option_rows(path: Path = ROOT / "bench" / "out" / "target_context.jso
                     f"| ″ | | | NewsMTSC {split} | default {cell(r, 'minilm')}; paired gain over off "
                     f"{gain(r, 'minilm-off')}, over the band {gain(r, 'minilm-band')}"
                     + (f"; {cpu['minilm']:.2f} s vs {cpu['off']:.2f} s CPU per {cpu.get('words', '?')} words"
+                       + (f" (`targets`, the head for caller targets only: {cpu['targets']:.2f} s)"
+                          if "targets" in cpu else "") + (f", {cpu['cpu']}" if "cpu" in cpu else "")
                        if split == "rw-dev" and "minilm" in cpu and "off" in cpu else "")
                     + f" | same run: off (lexical) {cell(r, 'off')}; head with the band {cell(r, 'band')} |")
     if isinstance(m.get("stance"), dict):
@@ -375,7 +377,9 @@ def target_option_rows(path: Path = ROOT / "bench" / "out" / "target_context.jso
         rows.append(f"| ″ (stance: default head vs its band reading vs off; bench/target_context.py) | ″ | | | BASIL "
                     f"2010–14 ({r['entities']} entities) | default {cell(r, 'minilm')}; paired gain over the band "
                     f"{gain(r, 'minilm-band')} | same run: off {cell(r, 'off')} (its band fitted on these years); "
-                    f"head with the band {cell(r, 'band')} |")
+                    f"head with the band {cell(r, 'band')}"
+                    + (f"; `targets` (actors by the lexical model, the head for caller targets) {cell(r, 'targets')}, "
+                       f"default − targets {gain(r, 'minilm-targets')}" if "targets" in r else "") + " |")
     return rows
 
 
@@ -506,6 +510,9 @@ def main(argv=None) -> int:
     load0 = os.getloadavg()[0]
     spd = speed(res)
     spd["loadavg"] = (load0, os.getloadavg()[0])
+    from bench.speed import cpu_class
+
+    spd["cpu"] = cpu_class()
     head = (res.sentence_bias.header if res.sentence_bias else {})
     model_json = json.loads((ROOT / "lexicons" / "models" / "sentence_bias.json").read_text(encoding="utf-8"))
     enc_spec = model_json.get("encoders", {}).get(encoder, {})
@@ -560,14 +567,15 @@ def main(argv=None) -> int:
         f"{span_ours['span_recall']:.3f} at {span_ours['hits_per_1000_words']:.1f} | "
         f"Hu & Liu {span_hl['span_recall']:.3f} at {span_hl['hits_per_1000_words']:.1f} |"),
         "",
-        f"Cost of one article on one core: the five seeds' stories, {spd['words']} analysed words (bench/texts.py; "
+        f"Cost of one article on one core ({spd['cpu']}): the five seeds' stories, {spd['words']} analysed words "
+        f"(bench/texts.py; "
         f"CPU seconds, median of 3, whole analysis with the default target head, then per 1,000 words; load "
         f"average {spd['loadavg'][0]:.1f} before, {spd['loadavg'][1]:.1f} after: on a busy machine read the "
         "ratios; bench/target_context.py times the head against off in interleaved rounds), by "
         "`FRAMING_SENTENCE_ENCODER`: " + "; ".join(
             f"`{k}` {v['cpu_seconds']:.3f} s ({v['per_1000_words']:.3f} s per 1,000 words)" if "cpu_seconds" in v
             else f"`{k}` not available ({v['error']})"
-            for k, v in spd.items() if k not in ("words", "loadavg"))
+            for k, v in spd.items() if k not in ("words", "loadavg", "cpu"))
         + (f" (minilm-l3 / off = {spd['minilm-l3']['cpu_seconds'] / spd['off']['cpu_seconds']:.2f}×)"
            if "cpu_seconds" in spd.get("minilm-l3", {}) and "cpu_seconds" in spd.get("off", {}) else "") + "."
         + (" " + enc_report[1] if enc_report and enc_report[1] else ""),

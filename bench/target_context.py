@@ -147,11 +147,11 @@ def speed(res_off, res_on, res_targets) -> dict:
 
     from service.analysis.core import load_nlp
 
-    from bench.speed import clear_textstat_caches
+    from bench.speed import clear_textstat_caches, cpu_class
     from bench.texts import analysed_words, cost_text
 
     text = cost_text(res_on)
-    out = {"words": analysed_words(res_on, text)}
+    out = {"words": analysed_words(res_on, text), "cpu": cpu_class()}
     stock = load_nlp(fast=False)
     actors = analyze_document(res_on, text)["actors"]
     named = [a["name"] for a in sorted(actors, key=lambda a: -len(a["mentions"]))[:3]]
