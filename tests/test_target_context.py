@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from service.analysis.pipeline import MAX_MENTIONS
 from service.analysis.target_context import (
     ENCODER_ENV,
     MODEL_NAME,
@@ -205,24 +206,31 @@ def test_targets_setting_loads_the_head_for_caller_targets_and_no_sentence_encod
     assert len({targets.version, off.version, resources.version}) == 3
 
 
-def test_targets_setting_scores_targets_as_the_default_and_actors_as_off(resources, budget_resources, seeds):
-    """On the seeds (page chrome left in), with targets by name and by span: the caller's targets get the default's
-    answer exactly, the actors the pipeline finds get off's, and the rest of the result is off's."""
+def test_targets_setting_scores_targets_as_the_default_and_other_actors_as_off(resources, budget_resources, seeds):
+    """On the seeds (page chrome left in), with targets by name and by span: the caller's targets, and the actors a
+    target names (a mention overlapping a target's), get the default's answer exactly; the other actors get off's,
+    and the rest of the result is off's."""
     from service.analysis import analyze_document
 
     budget, off = budget_resources
     for row in seeds[:3]:
         text = row["text"]
         at = text.index("Maduro")
-        asked = ["Nicolas Maduro", "Russia", {"start": at, "end": at + len("Maduro")}]
+        asked = ["Russia", {"start": at, "end": at + len("Maduro")}]
         default_r = analyze_document(resources, text, outlet=row["outlet"], targets=asked)
         budget_r = analyze_document(budget, text, outlet=row["outlet"], targets=asked)
         off_r = analyze_document(off, text, outlet=row["outlet"], targets=asked)
         assert budget_r["targets"] == default_r["targets"]
-        assert any(t["mentions"] for t in budget_r["targets"])
-        assert all(t["sentiment"]["model"] == MODEL_NAME for t in budget_r["targets"] if t["mentions"])
-        assert budget_r["actors"] and budget_r["actors"] == off_r["actors"]
-        assert all("model" not in a["sentiment"] for a in budget_r["actors"])
+        assert all(t["sentiment"]["model"] == MODEL_NAME for t in budget_r["targets"])
+        spans = [(m["start"], m["end"]) for t in budget_r["targets"] for m in t["mentions"]]
+        assert [a["name"] for a in budget_r["actors"]] == [a["name"] for a in off_r["actors"]]
+        named = 0
+        for mine, dflt, lexical in zip(budget_r["actors"], default_r["actors"], off_r["actors"]):
+            hit = any(m["start"] < e and s < m["end"] for m in mine["mentions"][:MAX_MENTIONS] for s, e in spans)
+            named += hit
+            assert mine == (dflt if hit else lexical), mine["name"]
+            assert (mine["sentiment"].get("model") == MODEL_NAME) == hit
+        assert 2 <= named < len(budget_r["actors"])  # Russia and Maduro's actor, not the others
         for key in ("loaded_terms", "voice", "sentence_loadedness", "readability"):
             assert budget_r[key] == off_r[key], key
 
@@ -238,10 +246,12 @@ def test_targets_setting_runs_the_encoder_only_for_target_sentences(budget_resou
     text = seeds[0]["text"]
     assert analyze_document(budget, text)["actors"] and texts == []  # no targets: no transformer at all
     result = analyze_document(budget, text, targets=["Maduro"])
-    mentions = result["targets"][0]["mentions"]
-    assert mentions and texts  # the sentences holding the mentions, in one batch, each once
-    assert len(texts) == len(set(texts)) <= len(mentions)
-    assert all("Maduro" in t for t in texts)
+    read = [m for t in result["targets"] for m in t["mentions"]]
+    read += [m for a in result["actors"] if a["sentiment"].get("model") == MODEL_NAME for m in a["mentions"]]
+    assert result["targets"][0]["mentions"] and texts
+    assert len(texts) == len(set(texts))  # each sentence encoded once
+    # Only sentences holding a target's mention or a mention of an actor the target names.
+    assert all(any(text[m["start"]:m["end"]] in t for m in read) for t in texts)
 
 
 def test_targets_setting_through_the_http_stack(budget_resources):
@@ -254,5 +264,5 @@ def test_targets_setting_through_the_http_stack(budget_resources):
     body = resp.get_json()
     assert body["targets"][0]["sentiment"]["model"] == MODEL_NAME
     assert body["targets"][0]["sentiment"]["label"] == "negative"
-    assert [a for a in body["actors"] if a["name"] == "John Smith"][0]["sentiment"].get("model") is None
+    assert [a for a in body["actors"] if a["name"] == "John Smith"][0]["sentiment"]["model"] == MODEL_NAME
     assert body["lexicon_version"] == budget_resources[0].version

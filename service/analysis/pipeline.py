@@ -352,20 +352,35 @@ def actors_step(d: Document) -> None:
     res, doc = d.res, d.doc
     actors = []
     quote_tuples = _quote_tuples(d.quotes)
+    asked = []  # the caller's targets as (name, mention spans), resolved first: actors they name are read alike
+    if d.targets:
+        targets = d.targets
+        if len(targets) > d.max_targets:
+            d.cut("targets", {"found": len(targets), "scored": d.max_targets})
+            targets = targets[:d.max_targets]
+        asked = _resolve_targets(doc, d.prep, targets, d)
     # English NER and an English sentiment model say nothing valid about other languages: no actors, and targets
     # keep their shape with no mentions scored (the notes say why).
     found = res.actor_finder.find(doc, lambda s, e: d.in_speech(s, e)) if d.english else []
-    # The actors' scorer: the target model, or its lexical part where the head is kept for caller targets
-    # (FRAMING_TARGET_ENCODER=targets, target_context.TargetContext.actor_scorer).
+    # The actors' scorer: the target model; where the head is kept for caller targets (FRAMING_TARGET_ENCODER=
+    # targets, target_context.TargetContext.actor_scorer), its lexical part, except for the actors a target names
+    # (a mention overlapping a target's), which get the targets' scorer so that both rows of one name agree.
     scorer = getattr(res.target_sentiment, "actor_scorer", res.target_sentiment)
-    prepare = getattr(scorer, "prepare", None)  # a contextual scorer batches its sentences
-    if prepare is not None and found:
-        prepare(doc, [(m.start, m.end) for actor in found for m in actor.mentions[:d.max_mentions]])
-    for actor in found:
+    named = _Overlaps([span for _, spans in asked for span in spans]) if scorer is not res.target_sentiment \
+        else _Overlaps([])
+    scorers = [res.target_sentiment if any(named.hit(m.start, m.end) for m in actor.mentions[:d.max_mentions])
+               else scorer for actor in found]
+    for model in {id(m): m for m in scorers}.values():
+        prepare = getattr(model, "prepare", None)  # a contextual scorer batches its sentences
+        if prepare is not None:
+            prepare(doc, [(m.start, m.end) for actor, sc in zip(found, scorers) if sc is model
+                          for m in actor.mentions[:d.max_mentions]]
+                    + ([span for _, spans in asked for span in spans] if model is res.target_sentiment else []))
+    for actor, model in zip(found, scorers):
         if len(actor.mentions) > d.max_mentions:
             d.cut("actor_mentions", {"name": actor.name, "found": len(actor.mentions), "scored": d.max_mentions})
-        scored = [scorer.score(doc, m.start, m.end, quote_tuples) for m in actor.mentions[:d.max_mentions]]
-        sentiment = scorer.aggregate(scored)
+        scored = [model.score(doc, m.start, m.end, quote_tuples) for m in actor.mentions[:d.max_mentions]]
+        sentiment = model.aggregate(scored)
         sentiment["evidence"] = [_ev(e, d.out_span) for e in sentiment.get("evidence", [])]
         actors.append({
             "name": actor.name, "type": actor.type,
@@ -376,11 +391,24 @@ def actors_step(d: Document) -> None:
         })
     d.parts["actors"] = actors
     if d.targets:
-        targets = d.targets
-        if len(targets) > d.max_targets:
-            d.cut("targets", {"found": len(targets), "scored": d.max_targets})
-            targets = targets[:d.max_targets]
-        d.parts["targets"] = _targets(res, doc, d.prep, targets, d.quotes, d.out_span, d)
+        d.parts["targets"] = _score_targets(res, doc, asked, d.quotes, d.out_span)
+
+
+class _Overlaps:
+    """Spans that may overlap, with a test for "does [start, end) overlap any": the spans sorted by start and the
+    running maximum of their ends, so one binary search per test."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.max_end, top = [], -1
+        for _, e in spans:
+            top = max(top, e)
+            self.max_end.append(top)
+
+    def hit(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.starts, end) - 1  # the spans starting before ``end``
+        return k >= 0 and self.max_end[k] > start
 
 
 def voice_step(d: Document) -> None:
@@ -530,8 +558,9 @@ def _voice(doc, quotes, in_speech, matches, attr_hits, sentences, words_own, wor
     }
 
 
-def _targets(res, doc, prep, targets, quotes, out_span, d: Document) -> list[dict]:
-    """Score caller-given targets: names to find, or spans of the submitted text (at most d.max_mentions each)."""
+def _resolve_targets(doc, prep, targets, d: Document) -> list[tuple[str, list]]:
+    """Find caller-given targets: names to find, or spans of the submitted text (at most d.max_mentions each);
+    return (name, mention spans) per target, in order. Raises AnalysisInputError for a span that does not fit."""
     found = []
     text = doc.text  # Doc.text joins every token on each access
     for k, target in enumerate(targets):
@@ -553,11 +582,17 @@ def _targets(res, doc, prep, targets, quotes, out_span, d: Document) -> list[dic
             d.cut("target_mentions", {"name": name, "found": len(spans), "scored": d.max_mentions})
             spans = spans[:d.max_mentions]
         found.append((name, spans))
+    return found
+
+
+def _score_targets(res, doc, found, quotes, out_span) -> list[dict]:
+    """Score the targets _resolve_targets found, with the target model (the contextual head unless it is off)."""
     prepare = getattr(res.target_sentiment, "prepare", None)  # a contextual scorer batches its sentences
     if prepare is not None:
         prepare(doc, [span for _, spans in found for span in spans])
     out = []
     qt = _quote_tuples(quotes)
+    text = doc.text
     for name, spans in found:
         scored = [res.target_sentiment.score(doc, s, e, qt) for s, e in spans]
         sentiment = res.target_sentiment.aggregate(scored)

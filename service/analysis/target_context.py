@@ -3,8 +3,8 @@ model.
 
 ``FRAMING_TARGET_ENCODER`` (default ``minilm``) wraps the lexical TargetSentiment of target_sentiment.py in
 ``TargetContext``; ``off`` keeps the lexical model alone; ``targets`` (the budget setting) gives the head to the
-caller's targets only, the actors the pipeline finds itself keeping the lexical model (``scope``), so an article
-without targets runs no transformer (docs/sentiment.md "Settings": its cost and accuracy). The encoder is the first 3 transformer layers of
+caller's targets and the actors they name only, the other actors the pipeline finds keeping the lexical model
+(``scope``), so an article without targets runs no transformer (docs/sentiment.md "Settings": its cost and accuracy). The encoder is the first 3 transformer layers of
 all-MiniLM-L6-v2, shipped compact as lexicons/models/minilm_l3.npz (tools/export_compact_encoder.py; sha256 pinned
 in the head's header) and run by encoder.MiniLM.load_compact: no optional package, 34 MB in memory. Why 3 layers:
 the states after layer 3 predict target sentiment better than the model's last layer (cross-validated macro-F1
@@ -192,7 +192,8 @@ class TargetContext(TargetSentiment):
 
     @property
     def actor_scorer(self):
-        """The scorer of the actors the pipeline finds: this head, or with scope "targets" the lexical model."""
+        """The scorer of the actors the pipeline finds: this head, or with scope "targets" the lexical model (the
+        pipeline still gives the head to the actors a caller's target names)."""
         return self if self.scope == "all" else self.lexical
 
     # ---------------------------------------------------------------- encoder states, once per sentence

@@ -139,10 +139,10 @@ class SentimentSchema(Schema):
     encoder_share = fields.Float(metadata={
         "description": "The contextual head's (the default) only: the encoder's share of the score's log-odds "
                        "(0-1). Absent where the lexical model scored alone: everywhere with "
-                       "FRAMING_TARGET_ENCODER=off, the actors (not the caller's targets) with =targets."})
+                       "FRAMING_TARGET_ENCODER=off, the actors no caller target names with =targets."})
     model = fields.String(metadata={
         "description": "minilm-context: the contextual head (the default); absent where the lexical model scored "
-                       "alone (FRAMING_TARGET_ENCODER=off; the actors, not the caller's targets, with =targets)."})
+                       "alone (FRAMING_TARGET_ENCODER=off; with =targets, the actors no caller target names)."})
 
 
 class StatsSchema(Schema):
