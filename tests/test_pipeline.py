@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from service.analysis import analyze_document
 from service.analysis.pipeline import STEPS, Document, blank, run
@@ -240,3 +242,17 @@ def test_warm_up_runs_every_step_and_leaves_answers_unchanged(resources):
     english, french = (analyze_document(resources, t) for t in WARM_UP_TEXTS)
     assert english["loaded_terms"]["hits"] and english["actors"]
     assert french["language"] == "fr"
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)), max_size=12),
+       st.integers(0, 70), st.integers(1, 15))
+@example([(0, 5)], 5, 1)  # touching spans do not overlap
+@example([(0, 20), (5, 1)], 10, 1)  # a long span before a short one: the running maximum of the ends
+def test_overlaps_answers_as_a_scan_of_every_span(raw, start, width):
+    """The budget setting's "does an actor's mention overlap a caller target's" test (pipeline._Overlaps): spans
+    that may overlap or nest, one binary search, the same answer as comparing with every span."""
+    from service.analysis.pipeline import _Overlaps
+
+    spans = [(s, s + w) for s, w in raw]
+    end = start + width
+    assert _Overlaps(spans).hit(start, end) == any(s < end and start < e for s, e in spans)
