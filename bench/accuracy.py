@@ -368,8 +368,9 @@ def target_option_rows(path: Path = ROOT / "bench" / "out" / "target_context.jso
                     f"| ″ | | | NewsMTSC {split} | default {cell(r, 'minilm')}; paired gain over off "
                     f"{gain(r, 'minilm-off')}, over the band {gain(r, 'minilm-band')}"
                     + (f"; {cpu['minilm']:.2f} s vs {cpu['off']:.2f} s CPU per {cpu.get('words', '?')} words"
-                       + (f" (`targets`, the head for caller targets only: {cpu['targets']:.2f} s)"
-                          if "targets" in cpu else "") + (f", {cpu['cpu']}" if "cpu" in cpu else "")
+                       + (f" (`targets`, the head for caller targets and the actors they name, none here: "
+                          f"{cpu['targets']:.2f} s)" if "targets" in cpu else "")
+                       + (f", {cpu['cpu']}" if "cpu" in cpu else "")
                        if split == "rw-dev" and "minilm" in cpu and "off" in cpu else "")
                     + f" | same run: off (lexical) {cell(r, 'off')}; head with the band {cell(r, 'band')} |")
     if isinstance(m.get("stance"), dict):

@@ -4,9 +4,10 @@ model.
 ``FRAMING_TARGET_ENCODER`` (default ``minilm``) wraps the lexical TargetSentiment of target_sentiment.py in
 ``TargetContext``; ``off`` keeps the lexical model alone; ``targets`` (the budget setting) gives the head to the
 caller's targets and the actors they name only, the other actors the pipeline finds keeping the lexical model
-(``scope``), so an article without targets runs no transformer (docs/sentiment.md "Settings": its cost and accuracy). The encoder is the first 3 transformer layers of
-all-MiniLM-L6-v2, shipped compact as lexicons/models/minilm_l3.npz (tools/export_compact_encoder.py; sha256 pinned
-in the head's header) and run by encoder.MiniLM.load_compact: no optional package, 34 MB in memory. Why 3 layers:
+(``scope``), so an article without targets runs no transformer (docs/sentiment.md "Settings": its cost and
+accuracy). The encoder is the first 3 transformer layers of all-MiniLM-L6-v2, shipped compact as
+lexicons/models/minilm_l3.npz (tools/export_compact_encoder.py; sha256 pinned in the head's header) and run by
+encoder.MiniLM.load_compact: no optional package, 34 MB in memory. Why 3 layers:
 the states after layer 3 predict target sentiment better than the model's last layer (cross-validated macro-F1
 0.733 vs 0.721 on NewsMTSC train) at half the cost; tools/train_target_context.py LAYERS_HOW has the sweep. Per
 target mention, the head reads three feature groups:
