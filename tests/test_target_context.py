@@ -264,5 +264,5 @@ def test_targets_setting_through_the_http_stack(budget_resources):
     body = resp.get_json()
     assert body["targets"][0]["sentiment"]["model"] == MODEL_NAME
     assert body["targets"][0]["sentiment"]["label"] == "negative"
-    assert [a for a in body["actors"] if a["name"] == "John Smith"][0]["sentiment"]["model"] == MODEL_NAME
+    assert next(a for a in body["actors"] if a["name"] == "John Smith")["sentiment"]["model"] == MODEL_NAME
     assert body["lexicon_version"] == budget_resources[0].version
