@@ -365,17 +365,15 @@ def actors_step(d: Document) -> None:
     # The actors' scorer: the target model; where the head is kept for caller targets (FRAMING_TARGET_ENCODER=
     # targets, target_context.TargetContext.actor_scorer), its lexical part, except for the actors a target names
     # (a mention overlapping a target's), which get the targets' scorer so that both rows of one name agree.
-    scorer = getattr(res.target_sentiment, "actor_scorer", res.target_sentiment)
-    named = _Overlaps([span for _, spans in asked for span in spans]) if scorer is not res.target_sentiment \
-        else _Overlaps([])
-    scorers = [res.target_sentiment if any(named.hit(m.start, m.end) for m in actor.mentions[:d.max_mentions])
-               else scorer for actor in found]
-    for model in {id(m): m for m in scorers}.values():
-        prepare = getattr(model, "prepare", None)  # a contextual scorer batches its sentences
-        if prepare is not None:
-            prepare(doc, [(m.start, m.end) for actor, sc in zip(found, scorers) if sc is model
-                          for m in actor.mentions[:d.max_mentions]]
-                    + ([span for _, spans in asked for span in spans] if model is res.target_sentiment else []))
+    head, scorer = res.target_sentiment, getattr(res.target_sentiment, "actor_scorer", res.target_sentiment)
+    asked_spans = [span for _, spans in asked for span in spans]
+    named = _Overlaps(asked_spans if scorer is not head else [])
+    scorers = [head if any(named.hit(m.start, m.end) for m in actor.mentions[:d.max_mentions]) else scorer
+               for actor in found]
+    prepare = getattr(head, "prepare", None)  # a contextual scorer batches its sentences (the lexical one has none)
+    if prepare is not None:
+        prepare(doc, [(m.start, m.end) for actor, model in zip(found, scorers) if model is head
+                      for m in actor.mentions[:d.max_mentions]] + asked_spans)
     for actor, model in zip(found, scorers):
         if len(actor.mentions) > d.max_mentions:
             d.cut("actor_mentions", {"name": actor.name, "found": len(actor.mentions), "scored": d.max_mentions})
