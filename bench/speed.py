@@ -131,9 +131,9 @@ def clear_textstat_caches() -> int:
 
 def cpu_class() -> str:
     """Return the CPU's model name and widest vector extension ("AMD EPYC, AVX-512 with VNNI"): the figures of one
-    core differ about 2.4x between the AVX2 and AVX-512 EPYC machines this project's benches have run on (the
-    encoder's matrix products and spaCy's layers run on numpy's BLAS), and the model name alone does not tell them
-    apart."""
+    core differ about 2.4x between the AVX2 and AVX-512 EPYC machines this project's benches have run on, and the
+    model name alone does not tell them apart. The extension is a label of the machine class, not the cause: OpenBLAS
+    forced to its AVX2 kernels on the AVX-512 machine made the analysis only 1.22x slower (docs/sentiment.md)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as fh:
             lines = fh.read().splitlines()
