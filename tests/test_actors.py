@@ -124,6 +124,37 @@ def test_a_named_target_is_also_found_by_its_surname(client):
     assert target["sentiment"]["mentions"] == 2
 
 
+def test_a_named_target_finds_the_mentions_the_actor_finder_merged(client):
+    """A caller names an actor as the actor table does ("United Nations"), the text uses an alias ("UN"): the
+    target finds those mentions instead of reporting the actor not found."""
+    text = ("The UN said on Monday that aid had stopped. UN officials blamed the army. "
+            "Critics said the U.N. had failed the refugees badly.")
+    body = client.post("/api/v1/analyze", json={"text": text, "targets": ["United Nations", "the UN"]}).get_json()
+    actor = next(a for a in body["actors"] if a["name"] == "United Nations")
+    for target in body["targets"]:
+        assert target["found"], target["target"]
+        # One mention per place: "the UN" as written covers the actor's "UN" at the start.
+        assert len(target["mentions"]) == len(actor["mentions"]) == target["sentiment"]["mentions"] == 3
+        for m, a in zip(target["mentions"], actor["mentions"]):
+            assert m["start"] <= a["start"] < a["end"] <= m["end"]
+
+
+def test_every_actor_named_as_a_target_covers_its_mentions(resources, seeds):
+    """On every seed (page chrome left in): naming any actor as the actor table names it gives a target whose
+    mentions cover every mention of that actor (a target reads at least what its actor reads)."""
+    from service.analysis import analyze_document
+
+    for row in seeds:
+        actors = analyze_document(resources, row["text"])["actors"]
+        names = [a["name"] for a in actors][:20]
+        result = analyze_document(resources, row["text"], targets=names)
+        for name, target in zip(names, result["targets"]):
+            actor = next(a for a in actors if a["name"] == name)
+            spans = [(m["start"], m["end"]) for m in target["mentions"]]
+            for m in actor["mentions"]:
+                assert any(s < m["end"] and m["start"] < e for s, e in spans), (row["file"], name, m["text"])
+
+
 def test_plural_groups_are_actors_but_demonym_modifiers_are_not(client):
     text = "Democrats criticized the plan while Republicans praised it. Russian diplomats met in Rome."
     actors = client.post("/api/v1/analyze", json={"text": text}).get_json()["actors"]

@@ -352,16 +352,16 @@ def actors_step(d: Document) -> None:
     res, doc = d.res, d.doc
     actors = []
     quote_tuples = _quote_tuples(d.quotes)
-    asked = []  # the caller's targets as (name, mention spans), resolved first: actors they name are read alike
+    # English NER and an English sentiment model say nothing valid about other languages: no actors, and targets
+    # keep their shape with no mentions scored (the notes say why).
+    found = res.actor_finder.find(doc, lambda s, e: d.in_speech(s, e)) if d.english else []
+    asked = []  # the caller's targets as (name, mention spans), resolved before scoring: actors they name read alike
     if d.targets:
         targets = d.targets
         if len(targets) > d.max_targets:
             d.cut("targets", {"found": len(targets), "scored": d.max_targets})
             targets = targets[:d.max_targets]
-        asked = _resolve_targets(doc, d.prep, targets, d)
-    # English NER and an English sentiment model say nothing valid about other languages: no actors, and targets
-    # keep their shape with no mentions scored (the notes say why).
-    found = res.actor_finder.find(doc, lambda s, e: d.in_speech(s, e)) if d.english else []
+        asked = _resolve_targets(doc, d.prep, targets, d, _ActorNames(found, res.actor_finder.aliases))
     # The actors' scorer: the target model; where the head is kept for caller targets (FRAMING_TARGET_ENCODER=
     # targets, target_context.TargetContext.actor_scorer), its lexical part, except for the actors a target names
     # (a mention overlapping a target's), which get the targets' scorer so that both rows of one name agree.
@@ -556,15 +556,43 @@ def _voice(doc, quotes, in_speech, matches, attr_hits, sentences, words_own, wor
     }
 
 
-def _resolve_targets(doc, prep, targets, d: Document) -> list[tuple[str, list]]:
+class _ActorNames:
+    """The actors found in a text, looked up by a caller's target name the way the actor finder merges names: the
+    canonical name ("Nicolas Maduro"), an alias of it (lexicons/actor_aliases.tsv: "UN" for "United Nations"), or
+    the surname of exactly one person ("Maduro")."""
+
+    def __init__(self, actors, aliases: dict[str, str]):
+        self.aliases = aliases
+        self.by_name = {a.name.lower(): a for a in actors}
+        surnames: dict[str, list] = {}
+        for a in actors:
+            if a.type == "person" and len(a.name.split()) >= 2:
+                surnames.setdefault(a.name.split()[-1].lower(), []).append(a)
+        self.by_surname = {k: v[0] for k, v in surnames.items() if len(v) == 1}
+
+    def get(self, name: str):
+        """Return the actor ``name`` designates, or None."""
+        low = re.sub(r"\s+", " ", name).strip().lower()
+        low = low[4:] if low.startswith("the ") else low
+        return (self.by_name.get(low) or self.by_name.get(self.aliases.get(low, "").lower())
+                or self.by_surname.get(low))
+
+
+def _resolve_targets(doc, prep, targets, d: Document, actors: _ActorNames) -> list[tuple[str, list]]:
     """Find caller-given targets: names to find, or spans of the submitted text (at most d.max_mentions each);
-    return (name, mention spans) per target, in order. Raises AnalysisInputError for a span that does not fit."""
+    return (name, mention spans) per target, in order. A name's mentions are where it stands in the text (and its
+    surname, _name_spans) and the mentions of the actor it designates (_ActorNames: "United Nations" also finds the
+    "UN" the actor finder merged), one per place. Raises AnalysisInputError for a span that does not fit."""
     found = []
     text = doc.text  # Doc.text joins every token on each access
     for k, target in enumerate(targets):
         if isinstance(target, str):
             name = target
             spans = _name_spans(name, text) if d.english else []
+            actor = actors.get(name)
+            if actor is not None:
+                literal = _Overlaps(spans)
+                spans = sorted(spans + [(m.start, m.end) for m in actor.mentions if not literal.hit(m.start, m.end)])
         else:
             start, end = target["start"], target["end"]
             if not (0 <= start < end <= len(prep.raw)):

@@ -109,7 +109,9 @@ class AnalyzeRequestSchema(ArticleMetaSchema):
     targets = fields.List(
         TargetField(metadata={"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/TargetSpan"}]}),
         load_default=None, allow_none=True, validate=validate.Length(max=MAX_TARGETS),
-        metadata={"description": "Actors to score even where NER misses them: names, or spans of text."})
+        metadata={"description": "Actors to score even where NER misses them: names, or spans of text. A name "
+                                 "also finds the mentions merged under the actor it names (an alias such as "
+                                 "\"UN\" for \"United Nations\", a surname, a description)."})
 
 
 # ---- responses -------------------------------------------------------------------------------------------------
