@@ -164,7 +164,8 @@ def load_resources(lexicon_dir: str | Path | None = None, nlp=None) -> Resources
     if "context_rules" in lexicons:
         resources.context_rules = ContextRules(lexicons["context_rules"].entries)
     # FRAMING_TARGET_ENCODER (default minilm): the contextual head over the lexical target model
-    # (target_context.py); =off keeps the lexical model alone; =targets gives the head to caller targets only.
+    # (target_context.py); =off keeps the lexical model alone; =targets gives the head to caller targets and the
+    # actors they name only.
     from .target_context import load_target_model
 
     resources.target_sentiment = load_target_model(target_sentiment, lexicon_dir / "models")

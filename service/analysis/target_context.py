@@ -53,7 +53,8 @@ from .target_sentiment import (
 ENCODER_ENV = "FRAMING_TARGET_ENCODER"
 ENCODER_KINDS = ("off", "targets", "minilm")
 DEFAULT_KIND = "minilm"
-# What each kind gives the head: every mention scored (actors found and caller targets), or caller targets only.
+# What each kind gives the head: every mention (actors found and caller targets), or caller targets and the actors
+# they name (pipeline.actors_step).
 SCOPES = {"minilm": "all", "targets": "targets"}
 MODEL_FILE = "target_context_minilm.json"
 MODEL_NAME = "minilm-context"
