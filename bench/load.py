@@ -294,6 +294,8 @@ def part_memory(args) -> dict:
                                    "FRAMING_MALLOC_ARENA_MAX": "2"},
                 # The lexical target model alone: what the contextual head costs in memory.
                 "target_off": {"FRAMING_TARGET_ENCODER": "off"},
+                # The budget setting: the head for caller targets only (the encoder loaded, run on fewer sentences).
+                "target_targets": {"FRAMING_TARGET_ENCODER": "targets"},
                 # glibc's dynamic mmap threshold (before FRAMING_MALLOC_MMAP_THRESHOLD fixed it at 256 KB).
                 "mmap_dynamic": {"FRAMING_MALLOC_MMAP_THRESHOLD": "0"}}
     for name, env in variants.items():
