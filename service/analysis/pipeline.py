@@ -361,7 +361,8 @@ def actors_step(d: Document) -> None:
         if len(targets) > d.max_targets:
             d.cut("targets", {"found": len(targets), "scored": d.max_targets})
             targets = targets[:d.max_targets]
-        asked = _resolve_targets(doc, d.prep, targets, d, _ActorNames(found, res.actor_finder.aliases))
+        text = doc.text  # Doc.text joins every token on each access: once for finding and showing the targets
+        asked = _resolve_targets(text, d.prep, targets, d, _ActorNames(found, res.actor_finder.aliases))
     # The actors' scorer: the target model; where the head is kept for caller targets (FRAMING_TARGET_ENCODER=
     # targets, target_context.TargetContext.actor_scorer), its lexical part, except for the actors a target names
     # (a mention overlapping a target's), which get the targets' scorer so that both rows of one name agree.
@@ -370,7 +371,9 @@ def actors_step(d: Document) -> None:
     named = _Overlaps(asked_spans if scorer is not head else [])
     scorers = [head if any(named.hit(m.start, m.end) for m in actor.mentions[:d.max_mentions]) else scorer
                for actor in found]
-    prepare = getattr(head, "prepare", None)  # a contextual scorer batches its sentences (the lexical one has none)
+    # A contextual scorer batches its sentences (the lexical one has none): the named actors' and the targets', so
+    # _score_targets finds them encoded.
+    prepare = getattr(head, "prepare", None)
     if prepare is not None:
         prepare(doc, [(m.start, m.end) for actor, model in zip(found, scorers) if model is head
                       for m in actor.mentions[:d.max_mentions]] + asked_spans)
@@ -389,7 +392,7 @@ def actors_step(d: Document) -> None:
         })
     d.parts["actors"] = actors
     if d.targets:
-        d.parts["targets"] = _score_targets(res, doc, asked, d.quotes, d.out_span)
+        d.parts["targets"] = _score_targets(res, doc, text, asked, d.quotes, d.out_span)
 
 
 class _Overlaps:
@@ -578,13 +581,13 @@ class _ActorNames:
                 or self.by_surname.get(low))
 
 
-def _resolve_targets(doc, prep, targets, d: Document, actors: _ActorNames) -> list[tuple[str, list]]:
+def _resolve_targets(text: str, prep, targets, d: Document, actors: _ActorNames) -> list[tuple[str, list]]:
     """Find caller-given targets: names to find, or spans of the submitted text (at most d.max_mentions each);
     return (name, mention spans) per target, in order. A name's mentions are where it stands in the text (and its
     surname, _name_spans) and the mentions of the actor it designates (_ActorNames: "United Nations" also finds the
-    "UN" the actor finder merged), one per place. Raises AnalysisInputError for a span that does not fit."""
+    "UN" the actor finder merged), one per place. ``text``: the Doc's text. Raises AnalysisInputError for a span
+    that does not fit."""
     found = []
-    text = doc.text  # Doc.text joins every token on each access
     for k, target in enumerate(targets):
         if isinstance(target, str):
             name = target
@@ -611,14 +614,11 @@ def _resolve_targets(doc, prep, targets, d: Document, actors: _ActorNames) -> li
     return found
 
 
-def _score_targets(res, doc, found, quotes, out_span) -> list[dict]:
-    """Score the targets _resolve_targets found, with the target model (the contextual head unless it is off)."""
-    prepare = getattr(res.target_sentiment, "prepare", None)  # a contextual scorer batches its sentences
-    if prepare is not None:
-        prepare(doc, [span for _, spans in found for span in spans])
+def _score_targets(res, doc, text: str, found, quotes, out_span) -> list[dict]:
+    """Score the targets _resolve_targets found, with the target model (the contextual head unless it is off; the
+    sentences it reads were batched by actors_step). ``text``: the Doc's text."""
     out = []
     qt = _quote_tuples(quotes)
-    text = doc.text
     for name, spans in found:
         scored = [res.target_sentiment.score(doc, s, e, qt) for s, e in spans]
         sentiment = res.target_sentiment.aggregate(scored)
