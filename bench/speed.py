@@ -129,39 +129,41 @@ def clear_textstat_caches() -> int:
     return n
 
 
+def _cpu_info() -> tuple[str, set[str]]:
+    """Return the first CPU's model name ("" when unknown) and its flags, from /proc/cpuinfo."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return "", set()
+    name = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), "")
+    flags = set(next((ln.split(":", 1)[1].split() for ln in lines if ln.startswith("flags")), []))
+    return name, flags
+
+
 def cpu_class() -> str:
     """Return the CPU's model name and widest vector extension ("AMD EPYC, AVX-512 with VNNI"): the figures of one
     core differ about 2.4x between the AVX2 and AVX-512 EPYC machines this project's benches have run on, and the
     model name alone does not tell them apart. The extension is a label of the machine class, not the cause: OpenBLAS
     forced to its AVX2 kernels on the AVX-512 machine made the analysis only 1.22x slower (docs/sentiment.md)."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except OSError:
+    name, flags = _cpu_info()
+    if not name and not flags:
         return platform.processor() or "unknown"
-    name = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), "unknown")
-    flags = set(next((ln.split(":", 1)[1].split() for ln in lines if ln.startswith("flags")), []))
     simd = ("AVX-512" + (" with VNNI" if "avx512_vnni" in flags else "") if "avx512f" in flags
             else "AVX2" if "avx2" in flags else "no AVX2")
-    return f"{name}, {simd}"
+    return f"{name or 'unknown'}, {simd}"
 
 
 def machine() -> dict:
     """Describe the machine the figures come from."""
     import spacy
 
-    cpu = ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "")
-    except OSError:
-        pass
     try:
         free = subprocess.run(["free", "-h"], capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
         free = ""
     return {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "nproc": os.cpu_count(), "usable_cpus": len(os.sched_getaffinity(0)), "cpu_model": cpu,
+            "nproc": os.cpu_count(), "usable_cpus": len(os.sched_getaffinity(0)), "cpu_model": _cpu_info()[0],
             "cpu_class": cpu_class(),
             "free_h": free, "python": platform.python_version(), "spacy": spacy.__version__,
             "platform": platform.platform(), "loadavg_start": list(os.getloadavg())}

@@ -8,10 +8,11 @@ Variants: ``off`` (the lexical model), ``minilm`` (the default: the head, labels
 budget setting FRAMING_TARGET_ENCODER=targets: the head for caller targets and the actors they name only, the other
 actors found by the pipeline scored by the lexical model, the static sentence head). ``targets`` is left out of
 NewsMTSC, where every target is a caller's: its target results are the default's by construction
-(tests/test_target_context.py holds them equal). NewsMTSC rw-dev and mt-dev: each sentence analysed with its targets as spans (bench/accuracy.py _newsmtsc_rows,
-bench/newsmtsc.score_rows), macro-F1 of the target labels with a 95% bootstrap interval over whole sentences and
-the paired intervals of minilm - off and minilm - band. BASIL 2010-2014 author stance toward the main entities
-(bench/basil_actors.py's rows: the actor's label, else the caller target's), intervals over whole articles. Cost:
+(tests/test_target_context.py holds them equal). NewsMTSC rw-dev and mt-dev: each sentence analysed with its
+targets as spans (bench/accuracy.py _newsmtsc_rows, bench/newsmtsc.score_rows), macro-F1 of the target labels
+with a 95% bootstrap interval over whole sentences and the paired intervals of minilm - off and minilm - band.
+BASIL 2010-2014 author stance toward the main entities (bench/basil_actors.py's rows: the actor's label, else the
+caller target's), intervals over whole articles. Cost:
 CPU seconds (process time, one thread, median of ROUNDS interleaved rounds after one warm-up) of analysing the cost
 article (bench/texts.py: the five seeds' stories, 1,385 analysed words) with each setting, also per 1,000 analysed
 words; each setting with its own default sentence encoder (with the head on every actor: minilm-l3, reading the
