@@ -576,7 +576,7 @@ class _ActorNames:
     def get(self, name: str):
         """Return the actor ``name`` designates, or None."""
         low = re.sub(r"\s+", " ", name).strip().lower()
-        low = low[4:] if low.startswith("the ") else low
+        low = low.removeprefix("the ")
         return (self.by_name.get(low) or self.by_name.get(self.aliases.get(low, "").lower())
                 or self.by_surname.get(low))
 
