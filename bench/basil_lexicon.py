@@ -114,7 +114,6 @@ def parse(articles: list[Article], nlp) -> list[list]:
     return out
 
 
-
 class ParsedBasil:
     """BASIL articles of some years parsed once, sentence by sentence (``parse``), with each article's year, event
     and word count (tokens neither punctuation nor space) as arrays: what the span experiments' corpora share."""
@@ -128,6 +127,7 @@ class ParsedBasil:
         self.year = np.array([a.year for a in self.arts])
         self.event = np.array([a.event for a in self.arts])
         self.words = np.array([sum(r[2] for r in rows) for rows in self.parsed], dtype=float)
+
 
 def overlaps(start: int, end: int, spans: list[Span]) -> bool:
     """Return whether [start, end) overlaps any span."""
