@@ -19,6 +19,12 @@ What each row measures, on data nobody here wrote and no shipped weight was fitt
 - target sentiment: macro-F1 (negative, neutral, positive) of each NewsMTSC rw-dev and mt-dev target's
   ``targets[].sentiment.label`` (Hamborg & Donnay 2021; bench/newsmtsc.py's measure; the model was fitted on
   NewsMTSC train only); baseline VADER compound of the whole sentence with the +-0.05 band. Resampled by sentence.
+- sentence subjectivity (proxy; no subjectivity-labelled news sentences here): ROC AUC of the API's
+  ``calibrated.framing_index.value`` of each NewsMTSC rw-dev and mt-dev sentence analysed alone, label 1 when an
+  annotator read some target of the sentence as positive or negative, 0 when every target is neutral. An attitude
+  toward a named target is narrower than subjectivity (an opinion about a policy with no named target counts as
+  neutral), so this is a proxy. Baselines: Hu & Liu density, loaded density, VADER's |compound|. Resampled by
+  sentence. NewsMTSC train fitted the target model only; no sentence-bias or index weight saw NewsMTSC.
 - author stance: macro-F1 of the actor's label (else the caller target's) against BASIL 2010-2014 author feelings
   toward each main entity (bench/basil_actors.py's measure). The default contextual head saw no BASIL data; the
   lexical model's (FRAMING_TARGET_ENCODER=off) band was fitted on these years, so its trainer's held-out-year figure
@@ -181,6 +187,57 @@ def _stance_rows(res, articles):
     rows = ba.score_articles(articles, lambda text, targets=None: analyze_document(res, text, targets=targets),
                              SentimentIntensityAnalyzer())
     return [(articles[r["article"]]["path"], r) for r in rows]
+
+
+def subjectivity_rows(res, evaldata: Path, tok, hl, jobs: int) -> dict:
+    """Return the subjectivity proxy's AUC rows: NewsMTSC rw-dev and mt-dev sentences, each analysed alone without
+    targets; label 1 when some annotated target is positive or negative (the annotators read an attitude in the
+    sentence), 0 when all are neutral. Scores: the API's ``calibrated.framing_index.value`` (the shipped pooled
+    reference: no NewsMTSC sentence is in it), the sentence model's loadedness, and the baselines Hu & Liu density,
+    loaded density and VADER's |compound|. Each sentence is its own resampling unit."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    texts, y = [], []
+    for split in nm.SPLITS:
+        for line in (evaldata / "newsmtsc" / f"{split}.jsonl").open(encoding="utf-8"):
+            row = json.loads(line)
+            texts.append(row["sentence_normalized"])
+            y.append(int(any(nm.POLARITY[float(t["polarity"])] != "neutral" for t in row["targets"])))
+    results = in_parallel(res, analyse_texts, [(t, None, None) for t in texts], jobs)
+    vader = SentimentIntensityAnalyzer()
+    cl = list(range(len(texts)))
+    scores = {
+        "index": [res.calibration.calibrate(r, None)["framing_index"]["value"] or 0.0 for r in results],
+        "model": [r["sentence_loadedness"]["max"] for r in results],
+        "hl": [hl_density(tok, hl, t) for t in texts],
+        "loaded": [r["loaded_terms"]["density"] for r in results],
+        "vader": [abs(vader.polarity_scores(t)["compound"]) for t in texts],
+    }
+    out = {f"subj_{k}": boot_auc(y, v, cl) for k, v in scores.items()}
+    ya, ix, hl_s = np.asarray(y), np.asarray(scores["index"], dtype=float), np.asarray(scores["hl"], dtype=float)
+
+    def gain(idx):  # index minus Hu & Liu on the same resample
+        a, b = auc(ya[idx], ix[idx]), auc(ya[idx], hl_s[idx])
+        return None if a is None or b is None else a - b
+
+    out["subj_gain_hl"] = (auc(ya, ix) - auc(ya, hl_s), interval95(cluster_bootstrap(cl, gain)))
+    out["subj_n"] = (len(y), [sum(y), len(y) - sum(y)])
+    return out
+
+
+def subjectivity_line(r: dict, counts, gain) -> list[str]:
+    """Return the table row of the subjectivity proxy (the issue's row with no dev set when it was not run)."""
+    if "subj_index" not in r or counts is None or gain is None:
+        return ["| sentence subjectivity: AUC | crowd-labelled news sentences | — / 0.555 | ≥ 0.70 | not run "
+                "(--skip-sentiment) | — | — |"]
+    n, (pos, neg) = counts
+    return [(f"| sentence subjectivity: AUC | crowd-labelled news sentences | — / 0.555 | ≥ 0.70 | proxy: NewsMTSC "
+             f"rw-dev + mt-dev sentences alone ({n}: {pos} where some target is read positive or negative, {neg} "
+             f"all neutral) | {fmt(*r['subj_index'])} (sentence model alone {fmt(*r['subj_model'])}); index − Hu "
+             f"& Liu {gain[0]:+.3f} [{gain[1][0]:+.3f}, {gain[1][1]:+.3f}] "
+             f"(paired) | Hu & Liu "
+             f"{fmt(*r['subj_hl'])}; loaded density {fmt(*r['subj_loaded'])}; VADER abs(compound) "
+             f"{fmt(*r['subj_vader'])} |")]
 
 
 def boot_macro_f1(gold: list[str], pred: list[str], clusters: list, reps: int = BOOT,
@@ -498,6 +555,14 @@ def main(argv=None) -> int:
                                "held_out_year": band.get("macro_f1_held_out_year")}
     t_sent = time.time() - t2
 
+    # Sentence subjectivity, a proxy (no subjectivity-labelled news here): NewsMTSC dev sentences analysed alone, as
+    # a caller posts one; label 1 when an annotator read some target of the sentence as positive or negative.
+    t3 = time.time()
+    subj = subjectivity_rows(res, args.evaldata, tok, hl, args.jobs) if not args.skip_sentiment else {}
+    subj_n, subj_gain = subj.pop("subj_n", None), subj.pop("subj_gain_hl", None)
+    rows.update(subj)
+    t_subj = time.time() - t3
+
     # Loaded-term spans, bench/basil_lexicon.py's measure, held-out years.
     nlp = bl.load_nlp()
     held = bl.load_basil(args.evaldata, bp.TEST_YEARS)
@@ -519,10 +584,13 @@ def main(argv=None) -> int:
     enc_spec = model_json.get("encoders", {}).get(encoder, {})
     report = {"encoder": encoder, "jobs": args.jobs,
               "seconds": {"basil": round(t_basil, 1), "allsides": round(t_as, 1), "sentiment": round(t_sent, 1),
-                          "total": round(time.time() - t0, 1)},
+                          "subjectivity": round(t_subj, 1), "total": round(time.time() - t0, 1)},
               "sentiment": {k: {kk: ({"macro_f1": vv[0], "ci95": vv[1]} if isinstance(vv, tuple) else vv)
                                 for kk, vv in v.items()} for k, v in sentiment.items()},
               "rows": {k: {"auc": None if v[0] is None else round(v[0], 4), "ci95": v[1]} for k, v in rows.items()},
+              "subjectivity_sentences": subj_n,
+              "subjectivity_index_minus_hu_liu": subj_gain and {"auc_diff": round(subj_gain[0], 4),
+                                                                "ci95": subj_gain[1]},
               "spans": {"ours": {k: span_ours[k] for k in ("span_recall", "hits_per_1000_words", "lex_spans")},
                         "hu_liu": {k: span_hl[k] for k in ("span_recall", "hits_per_1000_words")}},
               "encoder_head": enc_spec.get("head"), "encoder_stack": enc_spec.get("stack_fit"),
@@ -560,8 +628,7 @@ def main(argv=None) -> int:
         (f"| article bias: AUC (BASIL span density above median) | BASIL 2015–19 | Hu & Liu 0.655 / 0.673 | "
         f"Liu + 0.05 | BASIL 2013–14 articles | {fmt(*r['article_index_heldout'])} | "
         f"Hu & Liu {fmt(*r['article_hl_heldout'])}; loaded density {fmt(*r['article_loaded_heldout'])} |"),
-        ("| sentence subjectivity: AUC | crowd-labelled news sentences | — / 0.555 | ≥ 0.70 | no dev set here | "
-        "— | — |"),
+        *subjectivity_line(r, subj_n, subj_gain),
         *sentiment_rows(sentiment),
         (f"| loaded-term spans touched | BASIL 2015–19 | Hu & Liu 0.51 at 58 / 0.27 at 5.1 | ≥ 0.40 at ≤ 10 "
         f"flags per 1,000 words | BASIL 2013–14 ({span_ours['lex_spans']} spans) | "
