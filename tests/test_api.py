@@ -1,7 +1,9 @@
 """The REST contract, through the Flask test client."""
 from __future__ import annotations
 
+import html as _html
 import json
+import re
 
 import pytest
 
@@ -268,3 +270,30 @@ def test_outlet_profile_resolves_names_domains_and_urls(client, name):
 def test_unknown_outlet_profile_is_404_json(client):
     err = assert_error(client.get("/api/v1/lexicons/outlets/Nowhere Gazette"), 404, "not_found")
     assert "pooled reference" in err["message"]
+
+
+def test_a_page_with_entities_and_invisible_characters_points_into_the_submitted_text(client):
+    """&shy;, &nbsp; and zero-width characters inside an HTML body: terms and actors are found as in clean text,
+    and every span (loaded terms, actors, the lean's evidence) points at its words in the submitted HTML."""
+    html = ("<article><p>The social&shy;ist dicta\u200btor Nicolas&nbsp;Maduro un&shy;leashed a bru&shy;tal "
+            "crackdown on peaceful protesters, the opposition said on Tuesday.</p><p>Washington&#8203;'s envoy "
+            "called the so-called elections a sham and urged the regime to step aside.</p></article>")
+    body = client.post("/api/v1/analyze", json={"text": html}).get_json()
+
+    def read(span):
+        return re.sub("[\u00ad\u200b\u00a0]", lambda m: " " if m.group(0) == "\u00a0" else "",
+                      _html.unescape(html[span["start"]:span["end"]]))
+
+    hits = body["loaded_terms"]["hits"]
+    assert {"socialist", "dictator", "brutal"} <= {h["entry"] for h in hits}
+    for h in hits:
+        assert read(h) == h["term"]
+    assert "Nicolas Maduro" in {a["name"] for a in body["actors"]}
+    for actor in body["actors"]:
+        for m in actor["mentions"]:
+            assert read(m) == m["text"]
+    evidence = body["calibrated"]["slant"]["lean"]["evidence"]
+    assert evidence
+    for term in evidence:
+        for span in term["spans"]:
+            assert read(span).lower().replace("’", "'") == term["term"]

@@ -293,11 +293,13 @@ class Calibration:
                 "lexicon": {"method": vocab.get("method"), "reference": vocab.get("reference"),
                             "terms": vocab.get("terms", [])}}
 
-    def calibrate(self, result: dict, outlet: str | None = None, tokens=None) -> dict:
+    def calibrate(self, result: dict, outlet: str | None = None, tokens=None, removed=None) -> dict:
         """Place each main metric against the pooled and outlet baselines; add the framing index and slant.
 
         ``tokens`` are the article's tokens (spaCy tokens or strings) with page chrome removed; without them the
-        slant is left out and says so.
+        slant is left out and says so. ``removed``: the page chrome as (start, end) spans of the tokens' text (default:
+        the result's ``cleaning.removed``, which are offsets of the submitted text: the same only when the text was
+        analysed as submitted). The lean's evidence offsets are into the tokens' text.
         """
         values = metric_values(result)
         pooled = self.profiles.get(POOLED)
@@ -329,7 +331,7 @@ class Calibration:
             baseline["note"] = "; ".join(notes)
         slant = self.slant(tokens)
         slant["outlet"] = self.outlets.resolution(outlet) if outlet else None
-        slant["lean"] = self.lean(tokens, result)
+        slant["lean"] = self.lean(tokens, result, removed)
         typical = self.typicality(tokens, own)
         if typical:
             slant["typicality"] = typical
@@ -364,11 +366,12 @@ class Calibration:
             out["note"] = "left out for want of a baseline: " + ", ".join(missing)
         return out
 
-    def lean(self, tokens, result: dict | None = None) -> dict:
+    def lean(self, tokens, result: dict | None = None, removed=None) -> dict:
         """Return the article's lean from its wording ({label, probabilities, evidence with offsets}).
 
-        Offsets are into the analysed text (the parse's text: the submitted text with page chrome blanked, the same
-        length); chrome spans the core removed are not read.
+        Offsets are into the analysed text (the parse's text: the analysis text with page chrome blanked, the same
+        length; the pipeline maps them to the submitted text); chrome spans the core removed (``removed``, in the
+        same offsets, else the result's) are not read.
         """
         from .lean import lean_of
 
@@ -378,8 +381,9 @@ class Calibration:
         text = getattr(tokens, "text", None)
         if text is None:
             text = " ".join(t if isinstance(t, str) else t.text for t in tokens)
-        removed = [(r["start"], r["end"]) for r in ((result or {}).get("cleaning") or {}).get("removed", [])
-                   if isinstance(r, dict) and "start" in r]
+        if removed is None:
+            removed = [(r["start"], r["end"]) for r in ((result or {}).get("cleaning") or {}).get("removed", [])
+                       if isinstance(r, dict) and "start" in r]
         out = lean_of(self.lean_model, text, removed)
         out["basis"] = ("wording resemblance to outlets AllSides rates left, centre or right (lexicons/models/"
                         "lean.json); a rating of outlets, not a judgement of this article (docs/calibration.md)")

@@ -438,7 +438,12 @@ def sentence_bias_step(d: Document) -> None:
 def calibrate_step(d: Document) -> None:
     """Place the scores against the outlet's and the pooled baselines."""
     if d.res.calibration is not None:
-        d.parts["calibrated"] = d.res.calibration.calibrate(d.result(), d.outlet, tokens=d.doc)
+        # The lean reads the Doc's text: chrome given in its offsets, its evidence mapped to the submitted text.
+        cal = d.res.calibration.calibrate(d.result(), d.outlet, tokens=d.doc,
+                                          removed=[(c.start, c.end) for c in d.chrome])
+        for term in ((cal.get("slant") or {}).get("lean") or {}).get("evidence") or []:
+            term["spans"] = [d.out_span(s["start"], s["end"]) for s in term.get("spans") or []]
+        d.parts["calibrated"] = cal
 
 
 STEPS: tuple[tuple[str, Callable[[Document], None]], ...] = (
