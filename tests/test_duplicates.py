@@ -31,6 +31,20 @@ def test_markup_case_and_spacing_do_not_hide_a_copy():
     assert pairs and pairs[0]["kind"] == "exact"
 
 
+def test_a_copy_pasted_through_a_cms_an_e_mail_or_a_pdf_is_exact():
+    """The same story with soft hyphens, no-break spaces, character references, ligatures and hard wraps is the
+    same words: one text posted twice."""
+    import textwrap
+
+    story = seed(4)
+    copy = "\n\n".join("\n".join(textwrap.wrap(p, 70, break_long_words=False, break_on_hyphens=False))
+                       for p in story.split("\n") if p.strip())
+    copy = (copy.replace("Maduro", "Mad\u00aduro").replace("Russia ", "Russia\u00a0").replace("’", "&rsquo;")
+            .replace("fi", "\ufb01"))
+    assert copy != story
+    assert near_duplicates([story, copy]) == [{"a": 0, "b": 1, "similarity": 1.0, "kind": "exact"}]
+
+
 def test_a_reedited_wire_copy_is_near():
     paras = [p for p in seed(4).split("\n\n") if p.strip()]
     # Another outlet runs the wire story with its own headline, drops the last paragraphs and adds a line.

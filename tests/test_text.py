@@ -145,3 +145,25 @@ def test_plain_text_with_a_stray_inline_tag_keeps_its_paragraph_lines():
     raw = 'Headline\nFirst paragraph with <a href="https://example.org">a link</a> in it.\nSecond paragraph.'
     prep = prepare(raw)
     assert prep.is_html and prep.text == 'Headline\nFirst paragraph with a link in it.\nSecond paragraph.'
+
+
+@settings(max_examples=200, deadline=None)
+@given(clean=st.text(alphabet="abcdefilnotu ,.\n\"“”'’-&<>", max_size=80), data=st.data())
+def test_character_references_in_plain_text_read_as_their_characters(clean, data):
+    """A CMS field or an RSS description escapes characters without any tag: "Maduro&rsquo;s &ldquo;regime&rdquo;"."""
+    forms = [lambda c: c, lambda c: f"&#{ord(c)};", lambda c: f"&#x{ord(c):x};", lambda c: html_module.escape(c)]
+    raw = "".join(forms[data.draw(st.integers(0, 3))](c) if c not in " \n" else c for c in clean)
+    if looks_like_html(raw):  # escaping made no tag, but the clean text itself may look like markup
+        return
+    prep = prepare(raw)
+    assert prep.text == clean
+    for k in range(len(clean)):
+        a, b = prep.to_raw(k, k + 1)
+        assert html_module.unescape(raw[a:b]) == clean[k]
+
+
+def test_a_markdown_link_target_is_not_read_but_its_text_is():
+    raw = "Officials [said so](https://example.org/news/maduro-socialist-regime) on Tuesday (as ever)."
+    prep = prepare(raw)
+    assert "socialist" not in prep.text and "said so" in prep.text and "(as ever)" in prep.text
+    assert len(prep.text) == len(raw)

@@ -68,6 +68,12 @@ WRAP_MIN_LINES = 4  # fewer non-empty lines cannot show a wrap width
 WRAP_WIDTH = (40, 100)
 WRAP_SLACK = 20  # a full line ends within this many characters of the width: the next word did not fit
 WRAP_SHARE = 0.8  # share of the run-on lines that must be full for the text to count as wrapped
+# Character references in text that is not HTML: a CMS field, an RSS description or a database export escapes
+# quotes and apostrophes ("Maduro&rsquo;s &ldquo;regime&rdquo;") without any tag. Decoded as in HTML.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+# The target of a Markdown link or image ("[officials said](https://...)") is an address, not prose: blanked (same
+# width) so that its words ("maduro-socialist-regime") are not read. Only right after "]": prose parentheses stay.
+_MD_TARGET = re.compile(r"(?<=\])\((?:https?://|www\.|/)[^()\s]{0,2000}\)")
 # Tags after which the text breaks into a new line, so sentences and paragraphs do not run together.
 _BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote figure figcaption table tr td th header footer nav aside "
@@ -197,14 +203,45 @@ def _unwrap(text: str) -> str:
     return "".join(chars)
 
 
+def _finish(submitted: str, text: str, starts, ends, is_html: bool) -> Prepared:
+    """Normalise ``text``, whose characters come from the submitted string as ``starts``/``ends`` say (None: one for
+    one), and return the Prepared text with each character's span composed through both maps."""
+    out, ns, ne = normalise(text)
+    if ns is None:
+        return Prepared(submitted, out, is_html, starts, ends)
+    if starts is None:
+        return Prepared(submitted, out, is_html, ns, ne)
+    return Prepared(submitted, out, is_html, array("q", (starts[i] for i in ns)), array("q", (ends[j - 1] for j in ne)))
+
+
+def _plain(submitted: str, raw: str) -> Prepared:
+    """Prepare text that is not HTML: unwrapped, Markdown link targets blanked (both same width), character
+    references decoded, normalised."""
+    text = _MD_TARGET.sub(lambda m: " " * len(m.group(0)), _unwrap(raw))
+    if _ENTITY.search(text) is None:
+        return _finish(submitted, text, None, None, False)
+    b, pos = _Builder(), 0
+    for m in _ENTITY.finditer(text):
+        decoded = html.unescape(m.group(0))
+        if decoded == m.group(0):
+            continue  # not a character reference html knows: kept as written
+        if m.start() > pos:
+            b.emit(text[pos:m.start()], pos, m.start(), True)
+        b.emit(decoded, m.start(), m.end(), False)
+        pos = m.end()
+    if pos < len(text):
+        b.emit(text[pos:], pos, len(text), True)
+    return _finish(submitted, "".join(b.out), b.starts, b.ends, False)
+
+
 def prepare(submitted: str) -> Prepared:
-    """Turn submitted text into analysis text: HTML is stripped and the text normalised (``normalise``), with an
-    offset map kept whenever a character moved."""
+    """Turn submitted text into analysis text: HTML is stripped (or, in plain text, character references decoded,
+    Markdown link targets blanked and hard wraps undone) and the text normalised (``normalise``), with an offset
+    map kept whenever a character moved."""
     # A lone UTF-16 surrogate (possible through JSON's \u escapes) is no character: U+FFFD keeps the length.
     raw = SURROGATE.sub("\ufffd", submitted)
     if not looks_like_html(raw):
-        text, starts, ends = normalise(_unwrap(raw))
-        return Prepared(submitted, text, False, starts, ends)
+        return _plain(submitted, raw)
     b, pos, keep_breaks = _Builder(), 0, 0
     blocks = _BLOCK_STRUCTURE.search(raw) is not None
 
@@ -228,12 +265,7 @@ def prepare(submitted: str) -> Prepared:
         b.emit(source(raw[pos:]), pos, len(raw), True)
     # Entities decode to the characters normalise() handles ("&shy;", "&nbsp;", "&#8203;"): normalised after
     # decoding, each character's span composed through both maps.
-    text, starts, ends = normalise("".join(b.out))
-    if starts is None:
-        return Prepared(submitted, text, True, b.starts, b.ends)
-    hs, he = b.starts, b.ends
-    return Prepared(submitted, text, True, array("q", (hs[i] for i in starts)),
-                    array("q", (he[j - 1] for j in ends)))
+    return _finish(submitted, "".join(b.out), b.starts, b.ends, True)
 
 
 class Spans:

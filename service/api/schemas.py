@@ -99,10 +99,10 @@ class AnalyzeRequestSchema(ArticleMetaSchema):
     """
 
     text = fields.String(required=True, validate=_not_blank,
-                         metadata={"description": "Article text, plain or HTML (tags are stripped; soft hyphens, "
-                                                  "zero-width characters, no-break spaces, ligatures and line breaks "
-                                                  "that only wrap a line are read as a reader reads them; offsets "
-                                                  "still point into this string)."})
+                         metadata={"description": "Article text, plain or HTML (tags are stripped and character "
+                                                  "references decoded; soft hyphens, zero-width characters, no-break "
+                                                  "spaces, ligatures and line breaks that only wrap a line are read "
+                                                  "as a reader reads them; offsets still point into this string)."})
     title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_TITLE))
     outlet = fields.String(load_default=None, allow_none=True, validate=[_not_blank, validate.Length(max=MAX_OUTLET)],
                            metadata={"description": "Outlet name; selects its chrome rules and calibration profile."})
