@@ -52,7 +52,7 @@ if str(ROOT) not in sys.path:
 from bench.datasets import EVALDATA, LEANS, load_allsides, outlet_groups, outlet_leans
 from service.analysis.lean import lean_terms, names_pattern
 from service.analysis.outlets import OutletTable
-from service.analysis.text import normalise
+from service.analysis.text import prepare
 
 OUT = ROOT / "lexicons" / "models" / "lean.json"
 # Outlet names that are also ordinary words or phrases: blanking them would delete "time", "vice president",
@@ -90,9 +90,10 @@ SKIP_QUOTES = False  # read quotes too, as issue 15's recipe does (not measured 
 
 def article_text(a) -> str:
     """The text the lean reads for a corpus article: headline line, blank line, body (as a pasted page has it),
-    normalised as the service reads any text (text.normalise: soft hyphens and zero-width characters out, other
-    spaces as spaces), so a word is the same term in training and at run time."""
-    return normalise(f"{a.title}\n\n{a.text}" if a.title else a.text)[0]
+    read as the service reads any text (text.prepare: stray tags out, character references decoded, soft hyphens
+    and zero-width characters out, other spaces as spaces), so a word is the same term in training and at run
+    time."""
+    return prepare(f"{a.title}\n\n{a.text}" if a.title else a.text).text
 
 
 def strip_names(table: OutletTable) -> list[str]:
@@ -491,7 +492,7 @@ def run(args) -> int:
         mean = np.mean(ps, 0)
         outlets[o] = {"articles": len(ps), "allsides": leans[o], "estimate": LEANS[int(np.argmax(mean))],
                       "probabilities": {k: round(float(v), 4) for k, v in zip(LEANS, mean)}}
-    meta = {"name": "lean", "version": "2026.11.3",  # .3: corpus text normalised (article_text)
+    meta = {"name": "lean", "version": "2026.11.4",  # .3, .4: corpus text read as the service reads it (article_text)
             "description": "P(left|center|right) of an article's wording: multinomial logistic regression over "
                            "sublinear TF-IDF unigrams and bigrams, outlet furniture and names blanked"
                            + (", calibrated on outlets held out" if calibrated else ""),
