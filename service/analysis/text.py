@@ -246,8 +246,8 @@ def prepare(submitted: str) -> Prepared:
     blocks = _BLOCK_STRUCTURE.search(raw) is not None
 
     def source(chunk: str) -> str:  # a source line break in text is a space (same length), but inside <pre>
-        if not blocks or keep_breaks:
-            return chunk
+        if not blocks or keep_breaks or chunk.isspace():
+            return chunk  # white space between tags is layout of the source: left as it was
         return _SOURCE_BREAK.sub(lambda m: " " * len(m.group(0)), chunk)
 
     for m in _MARKUP.finditer(raw):
