@@ -124,6 +124,24 @@ def test_a_named_target_is_also_found_by_its_surname(client):
     assert target["sentiment"]["mentions"] == 2
 
 
+@pytest.mark.parametrize("straight,curled", [("'", "\u2019"), ("'", "\u02bc"), ("-", "\u2011"), ("-", "\u2010")])
+def test_typographic_variants_of_a_name_are_one_actor(client, straight, curled):
+    """Texts mix a curled apostrophe and a straight one (the outlet's copy and a pasted quote), or a hyphen and a
+    non-breaking one: one actor, and a target named either way finds every mention."""
+    name = "O'Rourke" if straight == "'" else "Ocasio-Cortez"
+    first = "Beto" if straight == "'" else "Alexandria"
+    text = (f"Former lawmaker {first} {name.replace(straight, curled)} attacked the governor on Tuesday. "
+            f"{name} said the plan was a disaster. Critics said {name.replace(straight, curled)} was wrong, "
+            f"while {name} and his aides disagreed.")
+    body = client.post("/api/v1/analyze", json={"text": text, "targets": [name]}).get_json()
+    people = [a for a in body["actors"] if a["type"] == "person"]
+    from service.analysis.actors import name_key
+
+    assert [(name_key(a["name"]), len(a["mentions"])) for a in people] == [(name_key(f"{first} {name}"), 4)]
+    (target,) = body["targets"]
+    assert target["found"] and len(target["mentions"]) == 4
+
+
 def test_a_named_target_finds_the_mentions_the_actor_finder_merged(client):
     """A caller names an actor as the actor table does ("United Nations"), the text uses an alias ("UN"): the
     target finds those mentions instead of reporting the actor not found."""

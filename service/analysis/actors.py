@@ -47,6 +47,19 @@ class Actor:
     heads: set = field(default_factory=set)  # title nouns from labels, for description mentions
 
 
+# Names are merged on a key that reads the typographic variants of one name as one: the apostrophes of "O’Rourke"
+# and "O'Rourke" (right single quotation mark, modifier letter apostrophe, left quotation mark, prime, acute, grave
+# and the fullwidth form), and the hyphens of "Ocasio‑Cortez" (hyphen, non-breaking hyphen, figure dash, minus
+# sign). Texts mix them: a curled name in the outlet's copy, a straight one in a pasted quote.
+_NAME_FOLD = str.maketrans({**{c: "'" for c in "\u2019\u02bc\u2018\u2032\u00b4\u0060\uff07"},
+                            **{c: "-" for c in "\u2010\u2011\u2012\u2212"}})
+
+
+def name_key(name: str) -> str:
+    """Return the key actors are merged on: lower case, apostrophe and hyphen variants folded (_NAME_FOLD)."""
+    return name.translate(_NAME_FOLD).lower()
+
+
 def _norm(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^(?:the)\s+", "", text, flags=re.IGNORECASE)
@@ -71,21 +84,21 @@ class ActorFinder:
         for e in ents:
             name = _norm(e.text)
             if e.label_ == "PERSON" and len(name.split()) >= 2:
-                person_full[name.lower()] = name
+                person_full[name_key(name)] = name
         surname: dict[str, set[str]] = {}
         for full in person_full.values():
             parts = full.split()
-            surname.setdefault(parts[-1].lower(), set()).add(full)
+            surname.setdefault(name_key(parts[-1]), set()).add(full)
 
         # Every entity text in the document with its entity labels, to refuse labels that name another entity.
         known: dict[str, set[str]] = {}
         for e in doc.ents:
-            known.setdefault(_norm(e.text).lower(), set()).add(e.label_)
+            known.setdefault(name_key(_norm(e.text)), set()).add(e.label_)
         actors: dict[str, Actor] = {}
         text = doc.text  # Doc.text joins every token on each access: read it once, not once per mention
         for e in ents:
             name = _norm(e.text)
-            low = name.lower()
+            low = name_key(name)
             if not name or low in self.not_actors or not any(ch.isalpha() for ch in name):
                 continue
             etype = ENTITY_TYPES[e.label_]
@@ -99,7 +112,7 @@ class ActorFinder:
             elif etype == "person":
                 # A one-word person whose full name is not in the text ("Putin" alone) stays as written.
                 canonical = name
-            key = canonical.lower()
+            key = name_key(canonical)
             actor = actors.get(key)
             if actor is None:
                 actor = actors[key] = Actor(canonical, etype)
@@ -199,7 +212,7 @@ class ActorFinder:
         own = _OWN_ENTITY_LABELS.get(actor.type, set())
         if head is not None and head.ent_type_ and head.ent_type_ not in own:
             return True
-        forms = (_norm(text).lower(),) if head is None else (_norm(text).lower(), head.text.lower())
+        forms = (name_key(_norm(text)),) if head is None else (name_key(_norm(text)), name_key(head.text))
         for form in forms:
             if known.get(form, set()) - own:
                 return True

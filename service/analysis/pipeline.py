@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
+from .actors import name_key
 from .quotes import Quote, classify, find_quotes
 from .sentence_bias import SentenceContext
 from .text import SURROGATE, Prepared, Spans, prepare
@@ -571,16 +572,16 @@ class _ActorNames:
 
     def __init__(self, actors, aliases: dict[str, str]):
         self.aliases = aliases
-        self.by_name = {a.name.lower(): a for a in actors}
+        self.by_name = {name_key(a.name): a for a in actors}
         surnames: dict[str, list] = {}
         for a in actors:
             if a.type == "person" and len(a.name.split()) >= 2:
-                surnames.setdefault(a.name.split()[-1].lower(), []).append(a)
+                surnames.setdefault(name_key(a.name.split()[-1]), []).append(a)
         self.by_surname = {k: v[0] for k, v in surnames.items() if len(v) == 1}
 
     def get(self, name: str):
         """Return the actor ``name`` designates, or None."""
-        low = re.sub(r"\s+", " ", name).strip().lower()
+        low = name_key(re.sub(r"\s+", " ", name).strip())
         low = low.removeprefix("the ")
         return (self.by_name.get(low) or self.by_name.get(self.aliases.get(low, "").lower())
                 or self.by_surname.get(low))

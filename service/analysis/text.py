@@ -41,10 +41,12 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE = "\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
 # Spaces other than U+0020 (no-break, the typographic spaces, narrow no-break, medium mathematical, ideographic)
 # become a space, and NEL and the Unicode line and paragraph separators a line break: spaCy makes a token of any
-# other space ("Nicolas\u00a0Maduro" was two names). Same length, so no offset moves.
+# other space ("Nicolas\u00a0Maduro" was two names). The hyphen and non-breaking hyphen (U+2010, U+2011) become
+# "-", which spaCy splits compounds on ("Ocasio\u2011Cortez" was one token its tagger missed as a name). Same
+# length, so no offset moves.
 _SAME_WIDTH = str.maketrans({**{c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
                                              "\u200a\u202f\u205f\u3000"},
-                             "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+                             "\x85": "\n", "\u2028": "\n", "\u2029": "\n", "\u2010": "-", "\u2011": "-"})
 # What changes length: a run of invisible characters (removed); a Latin ligature (U+FB00-FB06: ff, fi, fl, ffi, ffl,
 # long s t, st; PDF copy), spelled out by NFKC; a letter with combining marks (U+0300-036F), composed by NFC where a
 # precomposed letter exists ("Nicola\u0301s" -> "Nicolás").
