@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from re import _parser as sre_parse
 
 import pytest
@@ -35,6 +36,12 @@ CASES = {
     "newlines_and_words": lambda n: ("Maduro\n\n\n" * n)[:n],
     "html_soup": lambda n: ("<p><b>Regime</b> &amp; <i>crisis</i></p><!-- x -->" * n)[:n],
     "control_characters": lambda n: ("The\x00regime\x1bfell\x7f.\u200b\ufeff " * n)[:n],
+    "invisible_and_look_alike": lambda n: ("The social\u00adist re\u00a0gime was \ufb01ne, Nicola\u0301s said&rsquo;. "
+                                           * n)[:n],
+    "html_wrapped_source": lambda n: ("<p>The regime\n said  \n that\r\n</p>\n" * n)[:n],
+    "html_space_run": lambda n: "<p>The regime " + " " * n + "fell.</p>",
+    # one_long_sentence hard-wrapped at 60 columns: read as that sentence again (text.wrap_breaks)
+    "hard_wrapped": lambda n: textwrap.fill(("the regime said that the opposition " * (n // 36 + 1))[:n], 60),
 }
 
 

@@ -56,7 +56,6 @@ _RESHAPE = re.compile(f"[{_INVISIBLE}]+|[\ufb00-\ufb06]|[^\\W\\d_][\u0300-\u036f
 # Only in HTML with block structure (paragraph, line-break, list, heading, table or section tags): plain text with a
 # stray inline tag ("<a href=...>" in a pasted story) keeps its one-paragraph-a-line breaks; and a blank line (two
 # or more breaks) stays a paragraph break. Inside <pre> and <textarea> line breaks are content and stay.
-_SOURCE_BREAK = re.compile(r"(?<!\n)[ \t]*\r?\n[ \t]*(?![\r\n])")
 _BLOCK_STRUCTURE = re.compile(r"</?(?:p|div|br|li|h[1-6]|blockquote|table|tr|td|article|section|main)\b[^<>]{0,2000}>",
                               re.IGNORECASE)
 _KEEP_BREAKS = frozenset({"pre", "textarea"})
@@ -172,6 +171,25 @@ def normalise(text: str) -> tuple[str, array | None, array | None]:
     return "".join(b.out), b.starts, b.ends
 
 
+def _soft_breaks(chunk: str) -> str:
+    """Return a chunk of HTML text with its source line breaks as spaces (same length), but those of a blank line
+    (a line inside the chunk with only white space on it), which stay paragraph breaks. Linear time."""
+    lines = chunk.split("\n")
+    n = len(lines)
+    if n == 1:
+        return chunk
+    blank = [0 < k < n - 1 and not lines[k].strip() for k in range(n)]
+    out = []
+    for k in range(n - 1):
+        soft = not blank[k] and not blank[k + 1]
+        line = lines[k]
+        if soft and line.endswith("\r"):
+            line = line[:-1] + " "
+        out += [line, " " if soft else "\n"]
+    out.append(lines[-1])
+    return "".join(out)
+
+
 def wrap_breaks(text: str) -> list[int]:
     """Return the offsets of the line breaks of a hard-wrapped plain text that only wrap a line (WRAP_* above), or
     [] when the text is not hard-wrapped. Linear time."""
@@ -250,7 +268,7 @@ def prepare(submitted: str) -> Prepared:
     def source(chunk: str) -> str:  # a source line break in text is a space (same length), but inside <pre>
         if not blocks or keep_breaks or chunk.isspace():
             return chunk  # white space between tags is layout of the source: left as it was
-        return _SOURCE_BREAK.sub(lambda m: " " * len(m.group(0)), chunk)
+        return _soft_breaks(chunk)
 
     for m in _MARKUP.finditer(raw):
         if m.start() > pos:
