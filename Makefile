@@ -56,7 +56,7 @@ bench-accuracy: setup-dev
 ## seeds, deterministically (~45 minutes on two cores); then regenerate the seeds' snapshot on purpose
 ## (tools/snapshot_seeds.py) and say why in the commit. After retraining the lean model alone,
 ## `.venv/bin/python tools/build_profiles.py --update-lean` refreshes the profiles in seconds.
-PROFILES_VERSION ?= 2026.11.8
+PROFILES_VERSION ?= 2026.11.9
 profiles: setup-dev
 	$(BIN)/pip install --quiet -r requirements-tools.txt
 	$(BIN)/python tools/train_lean.py

@@ -59,7 +59,7 @@ from service.analysis.profiles import (CorpusArticle, analyse_texts, build_profi
 EVALDATA = Path(os.environ.get("EVALDATA", ROOT.parent / "shared" / "evaldata"))
 TRAIN_YEARS = ("2010", "2011", "2012")
 PROFILE_FORMAT = 3
-VERSION = "2026.11.8"  # the shipped profiles' "version"; `make profiles` passes the same (PROFILES_VERSION)
+VERSION = "2026.11.9"  # the shipped profiles' "version"; `make profiles` passes the same (PROFILES_VERSION)
 # An outlet gets a profile from this many corpus articles (issue 15); its percentiles need MIN_ARTICLES analysed.
 MIN_PROFILE_ARTICLES = 30
 # Articles per outlet the core analyses for the score distributions: 61 outlets x 24 + 5 seeds is ~1,470 analyses,

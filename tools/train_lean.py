@@ -492,7 +492,7 @@ def run(args) -> int:
         mean = np.mean(ps, 0)
         outlets[o] = {"articles": len(ps), "allsides": leans[o], "estimate": LEANS[int(np.argmax(mean))],
                       "probabilities": {k: round(float(v), 4) for k, v in zip(LEANS, mean)}}
-    meta = {"name": "lean", "version": "2026.11.4",  # .3, .4: corpus text read as the service reads it (article_text)
+    meta = {"name": "lean", "version": "2026.11.5",  # .3-.5: corpus text read as the service reads it (article_text)
             "description": "P(left|center|right) of an article's wording: multinomial logistic regression over "
                            "sublinear TF-IDF unigrams and bigrams, outlet furniture and names blanked"
                            + (", calibrated on outlets held out" if calibrated else ""),
