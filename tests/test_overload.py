@@ -5,6 +5,7 @@ depends on how fast this machine analyses.
 """
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -82,7 +83,9 @@ def test_a_killed_worker_is_replaced_and_no_later_request_fails(tmp_path):
             started = time.monotonic()
             try:
                 outcome = analyze(srv.port, text="Officials said the talks in Caracas would resume.")[0]
-            except OSError as exc:
+            except (OSError, http.client.HTTPException) as exc:
+                # A request the killed worker held is lost: refused, reset, or cut mid-body (IncompleteRead, when
+                # the kill lands while the answer is being written). Recorded, and judged by when it started.
                 outcome = type(exc).__name__
             with lock:
                 results.append((started, outcome))
