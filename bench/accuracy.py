@@ -228,8 +228,8 @@ def subjectivity_rows(res, evaldata: Path, tok, hl, jobs: int) -> dict:
 def subjectivity_line(r: dict, counts, gain) -> list[str]:
     """Return the table row of the subjectivity proxy (the issue's row with no dev set when it was not run)."""
     if "subj_index" not in r or counts is None or gain is None:
-        return ["| sentence subjectivity: AUC | crowd-labelled news sentences | — / 0.555 | ≥ 0.70 | not run "
-                "(--skip-sentiment) | — | — |"]
+        return [("| sentence subjectivity: AUC | crowd-labelled news sentences | — / 0.555 | ≥ 0.70 | not run "
+                 "(--skip-sentiment) | — | — |")]
     n, (pos, neg) = counts
     return [(f"| sentence subjectivity: AUC | crowd-labelled news sentences | — / 0.555 | ≥ 0.70 | proxy: NewsMTSC "
              f"rw-dev + mt-dev sentences alone ({n}: {pos} where some target is read positive or negative, {neg} "
