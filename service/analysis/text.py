@@ -145,30 +145,33 @@ def _reshaped(piece: str) -> str:
     return ""
 
 
+def _substitute(text: str, pattern: re.Pattern, replace) -> tuple[str, array | None, array | None]:
+    """Return ``text`` with every match of ``pattern`` replaced by ``replace(matched text)``, and the [start, end) in
+    ``text`` of each character of the result, a replacement standing for all of its match (None, None when no
+    replacement changed anything). Linear time: one pass of the pattern."""
+    b, pos, changed = _Builder(), 0, False
+    for m in pattern.finditer(text):
+        piece = m.group(0)
+        new = replace(piece)
+        if new == piece:
+            continue  # kept as written, in the same-width run around it
+        if m.start() > pos:
+            b.emit(text[pos:m.start()], pos, m.start(), True)
+        b.emit(new, m.start(), m.end(), False)
+        pos, changed = m.end(), True
+    if not changed:
+        return text, None, None
+    if pos < len(text):
+        b.emit(text[pos:], pos, len(text), True)
+    return "".join(b.out), b.starts, b.ends
+
+
 def normalise(text: str) -> tuple[str, array | None, array | None]:
     """Return ``text`` as a reader reads it, and the [start, end) in ``text`` of each of its characters (None, None
     when no length changed): other spaces become U+0020 and separators a line break (same width), invisible
     characters are removed, ligatures spelled out and decomposed accents composed (_RESHAPE). Linear time: one
     translate and one regular-expression pass."""
-    text = text.translate(_SAME_WIDTH)
-    if _RESHAPE.search(text) is None:
-        return text, None, None
-    b, pos = _Builder(), 0
-    for m in _RESHAPE.finditer(text):
-        piece = m.group(0)
-        new = _reshaped(piece)
-        if new == piece:
-            continue  # a letter and marks with no composed form: kept as it is, in the same-width run
-        if m.start() > pos:
-            b.emit(text[pos:m.start()], pos, m.start(), True)
-        if new:
-            b.emit(new, m.start(), m.end(), False)
-        pos = m.end()
-    if pos == 0:
-        return text, None, None
-    if pos < len(text):
-        b.emit(text[pos:], pos, len(text), True)
-    return "".join(b.out), b.starts, b.ends
+    return _substitute(text.translate(_SAME_WIDTH), _RESHAPE, _reshaped)
 
 
 def _soft_breaks(chunk: str) -> str:
@@ -236,22 +239,9 @@ def _finish(submitted: str, text: str, starts, ends, is_html: bool) -> Prepared:
 
 def _plain(submitted: str, raw: str) -> Prepared:
     """Prepare text that is not HTML: unwrapped, Markdown link targets blanked (both same width), character
-    references decoded, normalised."""
+    references decoded (html.unescape leaves a name it does not know as written), normalised."""
     text = _MD_TARGET.sub(lambda m: " " * len(m.group(0)), _unwrap(raw))
-    if _ENTITY.search(text) is None:
-        return _finish(submitted, text, None, None, False)
-    b, pos = _Builder(), 0
-    for m in _ENTITY.finditer(text):
-        decoded = html.unescape(m.group(0))
-        if decoded == m.group(0):
-            continue  # not a character reference html knows: kept as written
-        if m.start() > pos:
-            b.emit(text[pos:m.start()], pos, m.start(), True)
-        b.emit(decoded, m.start(), m.end(), False)
-        pos = m.end()
-    if pos < len(text):
-        b.emit(text[pos:], pos, len(text), True)
-    return _finish(submitted, "".join(b.out), b.starts, b.ends, False)
+    return _finish(submitted, *_substitute(text, _ENTITY, html.unescape), False)
 
 
 def prepare(submitted: str) -> Prepared:
