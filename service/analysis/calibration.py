@@ -293,13 +293,12 @@ class Calibration:
                 "lexicon": {"method": vocab.get("method"), "reference": vocab.get("reference"),
                             "terms": vocab.get("terms", [])}}
 
-    def calibrate(self, result: dict, outlet: str | None = None, tokens=None, removed=None) -> dict:
+    def calibrate(self, result: dict, outlet: str | None = None, tokens=None, removed=()) -> dict:
         """Place each main metric against the pooled and outlet baselines; add the framing index and slant.
 
         ``tokens`` are the article's tokens (spaCy tokens or strings) with page chrome removed; without them the
-        slant is left out and says so. ``removed``: the page chrome as (start, end) spans of the tokens' text (default:
-        the result's ``cleaning.removed``, which are offsets of the submitted text: the same only when the text was
-        analysed as submitted). The lean's evidence offsets are into the tokens' text.
+        slant is left out and says so. ``removed``: page chrome as (start, end) spans of the tokens' text, not read
+        by the lean. The lean's evidence offsets are into the tokens' text.
         """
         values = metric_values(result)
         pooled = self.profiles.get(POOLED)
@@ -331,7 +330,7 @@ class Calibration:
             baseline["note"] = "; ".join(notes)
         slant = self.slant(tokens)
         slant["outlet"] = self.outlets.resolution(outlet) if outlet else None
-        slant["lean"] = self.lean(tokens, result, removed)
+        slant["lean"] = self.lean(tokens, removed)
         typical = self.typicality(tokens, own)
         if typical:
             slant["typicality"] = typical
@@ -366,12 +365,12 @@ class Calibration:
             out["note"] = "left out for want of a baseline: " + ", ".join(missing)
         return out
 
-    def lean(self, tokens, result: dict | None = None, removed=None) -> dict:
+    def lean(self, tokens, removed=()) -> dict:
         """Return the article's lean from its wording ({label, probabilities, evidence with offsets}).
 
         Offsets are into the analysed text (the parse's text: the analysis text with page chrome blanked, the same
         length; the pipeline maps them to the submitted text); chrome spans the core removed (``removed``, in the
-        same offsets, else the result's) are not read.
+        same offsets) are not read.
         """
         from .lean import lean_of
 
@@ -381,9 +380,6 @@ class Calibration:
         text = getattr(tokens, "text", None)
         if text is None:
             text = " ".join(t if isinstance(t, str) else t.text for t in tokens)
-        if removed is None:
-            removed = [(r["start"], r["end"]) for r in ((result or {}).get("cleaning") or {}).get("removed", [])
-                       if isinstance(r, dict) and "start" in r]
         out = lean_of(self.lean_model, text, removed)
         out["basis"] = ("wording resemblance to outlets AllSides rates left, centre or right (lexicons/models/"
                         "lean.json); a rating of outlets, not a judgement of this article (docs/calibration.md)")
