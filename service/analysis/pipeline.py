@@ -583,7 +583,7 @@ class _ActorNames:
         """Return the actor ``name`` designates, or None."""
         low = name_key(re.sub(r"\s+", " ", name).strip())
         low = low.removeprefix("the ")
-        return (self.by_name.get(low) or self.by_name.get(self.aliases.get(low, "").lower())
+        return (self.by_name.get(low) or self.by_name.get(name_key(self.aliases.get(low, "")))
                 or self.by_surname.get(low))
 
 
